@@ -1,0 +1,103 @@
+"""What an evaluation returns: plain, immutable values the CLI, dashboard and wiki render.
+
+`Evaluation.to_json()` is exactly the ``accord status --json`` shape of SPEC §5.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["breached", "at_risk", "on_track", "met", "no_data"]
+SEVERITY: tuple[Status, ...] = ("breached", "at_risk", "on_track", "met", "no_data")
+"""Statuses from most to least severe."""
+
+
+def iso_z(moment: dt.datetime) -> str:
+    """ISO-8601 in UTC with a ``Z`` (seconds precision unless there are microseconds)."""
+    text = moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+    return text + "Z"
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The most severe status; `no_data` only when all are (or there are none)."""
+    present = [s for s in statuses if s != "no_data"]
+    if not present:
+        return "no_data"
+    return min(present, key=SEVERITY.index)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclass(frozen=True)
+class CommitmentResult:
+    """One commitment evaluated as of an instant."""
+
+    agreement: str
+    id: str
+    kpi: str
+    unit: str
+    period: Period | None
+    value: float | None
+    target: dict[str, Any]
+    """The target as written in YAML (SPEC §5 echoes it back)."""
+    status: Status
+    projected: float | None = None
+    leads: list[str] | None = None
+    """Lead ids, for `open` measures."""
+    cohort: int | None = None
+    """How many leads the value is over (0 → "no data (0 leads)")."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agreement": self.agreement,
+            "id": self.id,
+            "kpi": self.kpi,
+            "period": None
+            if self.period is None
+            else {"start": iso_z(self.period.start), "end": iso_z(self.period.end)},
+            "value": self.value,
+            "target": self.target,
+            "status": self.status,
+            "projected": self.projected,
+            "leads": self.leads,
+        }
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    url: str
+    """The store URL with any password redacted."""
+    events: int
+    last_event_at: dt.datetime | None
+    last_event_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "events": self.events,
+            "last_event_at": None if self.last_event_at is None else iso_z(self.last_event_at),
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every commitment of the active agreements, evaluated as of `as_of`."""
+
+    as_of: dt.datetime
+    store: StoreInfo
+    agreements: dict[str, Status]
+    commitments: list[CommitmentResult] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": iso_z(self.as_of),
+            "store": self.store.to_json(),
+            "agreements": [{"id": k, "status": v} for k, v in self.agreements.items()],
+            "commitments": [c.to_json() for c in self.commitments],
+        }
