@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from accord._errors import Problem
-from accord._yaml import Document, Path
+from accord._yaml import Document, Path, resolve_plain
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -88,30 +88,35 @@ def _clean_path(data: Any, loc: tuple[Any, ...]) -> Path:
 _TYPE_WORDS = {
     "string_type": "text",
     "int_type": "a whole number",
+    "int_from_float": "a whole number",
     "float_type": "a number",
     "bool_type": "true or false",
     "list_type": "a list",
     "dict_type": "a mapping",
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
 }
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """How a found value is shown in a message."""
     if isinstance(value, bool):
-        return f"{str(value).lower()}"
+        return str(value).lower()
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if value is None:
-        return "nothing (empty value)"
+        return "nothing (an empty value)"
     if isinstance(value, str):
         return f"'{value}'"
     return repr(value)
 
 
 def _label(path: Path, kind: str) -> str:
+    """``commitments[0].target`` for a path, or the kind for the document itself."""
     if not path:
         return kind
     shown = ""
@@ -120,78 +125,138 @@ def _label(path: Path, kind: str) -> str:
     return shown
 
 
+def _either(words: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c' without repeats ("a whole number" folds into "a number")."""
+    unique = list(dict.fromkeys(words))
+    if "a number" in unique and "a whole number" in unique:
+        unique.remove("a whole number")
+    if len(unique) == 1:
+        return unique[0]
+    return ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+def _type_hint(etype: str, value: Any, raw: str | None) -> str:
+    """Advice for a value of the wrong type: quote it, unquote it, YAML 1.2 booleans."""
+    if etype == "string_type" and raw is not None and not isinstance(value, str):
+        return f"; quote it to keep it as written: '{raw}'"
+    if not isinstance(value, str):
+        return ""
+    if etype == "list_type":
+        return f"; write it as a list: [{value}]"
+    plain = resolve_plain(value)
+    if etype == "bool_type":
+        if isinstance(plain, bool):
+            return f"; write {value.lower()} without quotes"
+        if value.lower() in _YAML11_BOOLS:
+            return " (YAML 1.2 reads yes/no/on/off as text); write true or false"
+    if etype in ("int_type", "float_type") and isinstance(plain, int | float):
+        if not isinstance(plain, bool) and (etype == "float_type" or isinstance(plain, int)):
+            return f"; write it without quotes: {value.strip()}"
+    return ""
+
+
+def _range_message(etype: str, ctx: dict[str, Any]) -> str:
+    if etype == "greater_than_equal":
+        return f"is too small; the least allowed is {ctx.get('ge')}"
+    if etype == "greater_than":
+        return f"is too small; it must be more than {ctx.get('gt')}"
+    if etype == "less_than_equal":
+        return f"is too large; the most allowed is {ctx.get('le')}"
+    return f"is too large; it must be less than {ctx.get('lt')}"
+
+
+def _suggest_id(value: Any) -> str:
+    fixed = "".join(c if c.isalnum() or c == "-" else "-" for c in str(value).strip().lower())
+    fixed = "-".join(part for part in fixed.split("-") if part)
+    fixed = "".join(c for c in fixed if c.isascii())
+    return f"; did you mean '{fixed}'?" if fixed and fixed != value else ""
+
+
 def problems_from(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
-    """Positioned problems for every error pydantic found in `doc`."""
+    """Positioned problems for every error pydantic found in `doc`.
+
+    Errors of union branches (a value that may be text or a mapping, say) are
+    folded into one "expected text or a mapping" unless a branch reported a
+    more specific problem under the same node; a missing field is not reported
+    when an unknown field beside it already says "did you mean" that field.
+    """
     kind = doc.kind or "document"
+    root = f"{kind} '{doc.id}'" if doc.id else kind
     seen: dict[Path, list[Problem]] = {}
     union_type_errors: dict[Path, list[str]] = {}
+    missing: list[tuple[Path, str, Problem]] = []
+    suggested: set[tuple[Path, str]] = set()
     for err in error.errors(include_url=False):
         etype = err["type"]
         loc = tuple(err["loc"])
         path = _clean_path(doc.data, loc)
         value = err.get("input")
         name = _label(path, kind)
-        is_union = len(path) < len([p for p in loc if not str(p).startswith("function-")])
+        real_parts = [p for p in loc if not str(p).startswith("function-")]
+        is_union = len(path) < len(real_parts) and etype != "missing"
         if etype == "extra_forbidden":
             key = str(path[-1]) if path else "?"
             parent = model_at(model, path[:-1])
             allowed = field_names(parent) if parent else []
-            owner = _label(path[:-1], kind)
-            message = f"unknown field '{key}' in {owner}{suggest(key, allowed)}"
+            owner = _label(path[:-1], root)
+            hint = suggest(key, allowed)
+            if hint:
+                suggested.add((path[:-1], hint.split("'")[1]))
+            message = f"unknown field '{key}' in {owner}{hint}"
             if allowed:
                 message += f" (allowed: {', '.join(allowed)})"
             problem = doc.problem(path, message, key=True)
         elif etype == "missing":
-            missing = str(loc[-1]).rstrip("_") if loc else "?"
-            parent_path = path if (path and path[-1] != missing) or not path else path[:-1]
-            owner = _label(parent_path, kind)
-            problem = doc.problem(parent_path, f"missing required field '{missing}' in {owner}")
+            field = str(loc[-1]).rstrip("_") if loc else "?"
+            parent_path = path[:-1] if path and path[-1] == field else path
+            owner = _label(parent_path, root)
+            problem = doc.problem(parent_path, f"missing required field '{field}' in {owner}")
+            missing.append((parent_path, field, problem))
+            continue
         elif etype in _TYPE_WORDS:
             wanted = _TYPE_WORDS[etype]
-            if is_union and not (isinstance(value, dict) or isinstance(value, str)):
-                union_type_errors.setdefault(path, []).append(wanted)
-                continue
             if is_union:
-                # the union branch for the other shape reports the real problem
+                # the branch for the value's own shape may report the real problem
                 union_type_errors.setdefault(path, []).append(wanted)
                 continue
-            message = f"{name}: expected {wanted}, found {_describe(value)}"
-            raw = doc.raw.get(path)
-            if etype == "string_type" and raw is not None and not isinstance(value, str):
-                message += f"; quote it to keep it as written: '{raw}'"
+            message = f"{name}: expected {wanted}, found {describe(value)}"
+            message += _type_hint(etype, value, doc.raw.get(path))
             problem = doc.problem(path, message)
         elif etype == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
+            expected = str((err.get("ctx") or {}).get("expected", ""))
             choices = [c.strip().strip("'") for c in expected.replace(" or ", ",").split(",")]
             choices = [c for c in choices if c]
-            message = f"{name}: {_describe(value)} is not allowed; allowed: {', '.join(choices)}"
+            message = f"{name}: {describe(value)} is not allowed; allowed: {', '.join(choices)}"
             if isinstance(value, str):
                 message += suggest(value, choices)
             problem = doc.problem(path, message)
         elif etype == "string_pattern_mismatch":
-            fixed = "".join(
-                c if c.isalnum() or c == "-" else "-" for c in str(value).strip().lower()
-            ).strip("-")
             message = (
-                f"{name}: bad id {_describe(value)}; ids use lowercase letters, digits and '-'"
-                + (f" (e.g. '{fixed}')" if fixed else "")
+                f"{name}: {describe(value)} is not a valid id; ids use lowercase letters, "
+                f"digits and '-', starting with a letter or digit{_suggest_id(value)}"
             )
             problem = doc.problem(path, message)
         elif etype in ("value_error", "assertion_error"):
             msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
             problem = doc.problem(path, f"{name}: {msg}")
         elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            problem = doc.problem(path, f"{name}: {_describe(value)} is out of range: {err['msg'].lower()}")
+            detail = _range_message(etype, dict(err.get("ctx") or {}))
+            problem = doc.problem(path, f"{name}: {describe(value)} {detail}")
         else:
             problem = doc.problem(path, f"{name}: {err['msg']}")
         seen.setdefault(path, []).append(problem)
-    for path, wanted in union_type_errors.items():
+    for parent_path, field, problem in missing:
+        if (parent_path, field) not in suggested:
+            seen.setdefault(parent_path, []).append(problem)
+    for path, words in union_type_errors.items():
         covered = any(p[: len(path)] == path for p in seen)
         if not covered:
             value = _value_at(doc.data, path)
-            choices = " or ".join(dict.fromkeys(wanted))
             seen.setdefault(path, []).append(
-                doc.problem(path, f"{_label(path, kind)}: expected {choices}, found {_describe(value)}")
+                doc.problem(
+                    path,
+                    f"{_label(path, kind)}: expected {_either(words)}, found {describe(value)}",
+                )
             )
     out: list[Problem] = []
     for problems in seen.values():

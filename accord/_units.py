@@ -24,7 +24,7 @@ _PERCENT = re.compile(r"^\s*(?P<num>-?\d+(?:\.\d+)?)\s*%\s*$")
 def parse_duration(value: Any) -> float:
     """Hours of a duration such as ``"4h"``; a bare number is hours."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a duration such as \"4h\", \"2d\" or \"90m\", found {value!r}")
+        raise ValueError(f'expected a duration such as "4h", "2d" or "90m", found {value!r}')
     if isinstance(value, int | float):
         hours = float(value)
     elif isinstance(value, str):
@@ -32,11 +32,11 @@ def parse_duration(value: Any) -> float:
         if not m:
             raise ValueError(
                 f"'{value}' is not a duration; write a number with a unit: "
-                "\"90m\" (minutes), \"4h\" (hours), \"2d\" (days) or \"1w\" (weeks)"
+                '"90m" (minutes), "4h" (hours), "2d" (days) or "1w" (weeks)'
             )
         hours = float(m["num"]) * _FACTORS[m["unit"]]
     else:
-        raise ValueError(f"expected a duration such as \"4h\", found {type(value).__name__}")
+        raise ValueError(f'expected a duration such as "4h", found {type(value).__name__}')
     if hours < 0:
         raise ValueError(f"duration {value!r} is negative; durations must be 0 or more")
     return hours
@@ -45,25 +45,25 @@ def parse_duration(value: Any) -> float:
 def parse_ratio(value: Any) -> float:
     """A ratio in [0, 1] from ``0.95`` or ``"95%"``."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a ratio such as 0.95 or \"95%\", found {value!r}")
+        raise ValueError(f'expected a ratio such as 0.95 or "95%", found {value!r}')
     if isinstance(value, str):
         m = _PERCENT.match(value)
         if not m:
             raise ValueError(f"'{value}' is not a percentage; write \"95%\" or 0.95")
         ratio = float(m["num"]) / 100
         if ratio > 1:
-            raise ValueError(f"percentage {value} is over 100%")
+            raise ValueError(f"percentage {value} is over 100%; a share is 0% to 100%")
         if ratio < 0:
-            raise ValueError(f"percentage {value} is negative")
+            raise ValueError(f"percentage {value} is negative; a share is 0% to 100%")
         return ratio
     if isinstance(value, int | float):
         ratio = float(value)
         if not 0 <= ratio <= 1:
             raise ValueError(
-                f"ratio {value} is outside 0..1; write a share such as 0.95 or a percentage \"95%\""
+                f'ratio {value} is outside 0..1; write a share such as 0.95 or a percentage "95%"'
             )
         return ratio
-    raise ValueError(f"expected a ratio such as 0.95 or \"95%\", found {type(value).__name__}")
+    raise ValueError(f'expected a ratio such as 0.95 or "95%", found {type(value).__name__}')
 
 
 def parse_date(value: Any) -> dt.date:

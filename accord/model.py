@@ -29,6 +29,7 @@ Per = Literal["day", "week", "month", "quarter", "30d", "90d"]
 Unit = Literal["count", "ratio", "hours", "money"]
 Clock = Literal["business", "calendar"]
 MaturityStage = Literal["undefined", "defined", "aligned", "integrated"]
+WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 MATURITY_STAGES: tuple[MaturityStage, ...] = ("undefined", "defined", "aligned", "integrated")
 
 
@@ -52,7 +53,7 @@ class Calendar(Strict):
 
     timezone: str
     """IANA time zone of the team, e.g. Europe/Amsterdam. Periods and working hours are local."""
-    workdays: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    workdays: list[Weekday] = Field(default_factory=lambda: list(WORKWEEK))
     """Working days, e.g. [mon, tue, wed, thu, fri] (the default)."""
     hours: str = "09:00-17:00"
     """Working hours as "HH:MM-HH:MM" in the local zone (default "09:00-17:00")."""
@@ -301,7 +302,8 @@ class Measure(Strict):
         given = [k for k in MEASURE_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
-                "a measure has exactly one of: " + ", ".join(MEASURE_KINDS)
+                "a measure has exactly one of: "
+                + ", ".join(MEASURE_KINDS)
                 + (f" (found {', '.join(given)})" if given else "")
             )
         return self
@@ -503,7 +505,18 @@ class Assessment(Strict):
     """What the teams concluded."""
 
 
-Document = WorkspaceDoc | Team | Role | Stage | Term | Kpi | Agreement | Ritual | Questionnaire | Assessment
+Document = (
+    WorkspaceDoc
+    | Team
+    | Role
+    | Stage
+    | Term
+    | Kpi
+    | Agreement
+    | Ritual
+    | Questionnaire
+    | Assessment
+)
 
 KINDS: dict[str, type[Strict]] = {
     "Workspace": WorkspaceDoc,

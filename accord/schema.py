@@ -7,8 +7,9 @@ and inline errors. The field docstrings of `accord.model` become descriptions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from accord.model import KINDS
@@ -18,7 +19,9 @@ SCHEMA_ID = "https://accord.dev/schema/agreements.json"
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) for one agreement document of any kind."""
-    models = [(model, "validation") for model in KINDS.values()]
+    models: list[tuple[type[BaseModel], Literal["validation"]]] = [
+        (model, "validation") for model in KINDS.values()
+    ]
     _, top = models_json_schema(models, ref_template="#/$defs/{model}")
     defs = top.get("$defs", {})
     return {

@@ -24,9 +24,10 @@ from pydantic import ValidationError
 from accord import model as m
 from accord._calendar import parse_hours
 from accord._errors import LoadError, Problem, ValidationFailed
-from accord._messages import problems_from, suggest
+from accord._messages import describe, problems_from, suggest
 from accord._units import parse_duration, parse_ratio
-from accord._yaml import Document, Path as NodePath, load_bytes
+from accord._yaml import Document, load_bytes
+from accord._yaml import Path as NodePath
 from accord.workspace import Bounds, Workspace
 
 AGREEMENTS_DIR = "agreements"
@@ -80,11 +81,13 @@ def check_workspace(
     if files is None:
         files = agreement_files(root)
     checker = _Checker(root, today)
-    for name, data in files.items():
+    for name in sorted(files):
+        data = files[name]
         try:
             docs = load_bytes(data, name)
         except LoadError as exc:
             checker.problems.extend(exc.problems)
+            checker.unreadable = True
             continue
         for doc in docs:
             checker.add(doc)
@@ -115,23 +118,38 @@ class _Checker:
         self.problems: list[Problem] = []
         self.docs: list[tuple[Document, m.Strict]] = []
         self.first: dict[tuple[str, str], Document] = {}
+        self.saw_workspace = False
+        """A document said ``kind: Workspace`` (even if it had errors)."""
+        self.unreadable = False
+        """A file could not be loaded, so it may hold the Workspace."""
+        self.duplicate_people = False
+        self.shadowed_people: set[str] = set()
+        """Members of a Team that was dropped as a duplicate."""
+        """Person ids repeat, so who holds a role is ambiguous."""
 
     # --- per document -------------------------------------------------------
 
     def add(self, doc: Document) -> None:
+        kinds = ", ".join(m.KINDS)
         if "kind" not in doc.data:
             self.problems.append(
-                doc.problem((), "missing 'kind'; one of: " + ", ".join(m.KINDS))
+                doc.problem((), f"document has no 'kind'; add 'kind:' with one of: {kinds}")
             )
             return
         kind = doc.data["kind"]
-        if not isinstance(kind, str) or kind not in m.KINDS:
-            shown = kind if isinstance(kind, str) else repr(kind)
+        if kind == "Workspace":
+            self.saw_workspace = True
+        if not isinstance(kind, str):
             self.problems.append(
                 doc.problem(
-                    ("kind",),
-                    f"unknown kind '{shown}'{suggest(str(shown), m.KINDS)} "
-                    f"(kinds: {', '.join(m.KINDS)})",
+                    ("kind",), f"kind must be text, found {describe(kind)}; one of: {kinds}"
+                )
+            )
+            return
+        if kind not in m.KINDS:
+            self.problems.append(
+                doc.problem(
+                    ("kind",), f"unknown kind '{kind}'{suggest(kind, m.KINDS)} (kinds: {kinds})"
                 )
             )
             return
@@ -145,13 +163,18 @@ class _Checker:
             key = (kind, doc.data["id"])
             if key in self.first:
                 other = self.first[key]
-                self.problems.append(
-                    doc.problem(
-                        ("id",),
-                        f"duplicate {kind} id '{key[1]}': also defined at "
-                        f"{other.file}:{other.at(('id',)).line}:{other.at(('id',)).col}",
+                for here, there in ((doc, other), (other, doc)):
+                    self.problems.append(
+                        here.problem(
+                            ("id",),
+                            f"duplicate {kind} id '{key[1]}': also defined at "
+                            f"{_where(there, ('id',))}; ids must be unique per kind",
+                        )
                     )
-                )
+                if isinstance(obj, m.Team):
+                    # its members are not lost: do not report them as unknown people
+                    self.shadowed_people.update(p.id for p in obj.members)
+                    self.duplicate_people = True
                 return
             self.first[key] = doc
         self.docs.append((doc, obj))
@@ -163,9 +186,11 @@ class _Checker:
         if not workspaces:
             if not any_files:
                 self.problems.append(
-                    Problem(AGREEMENTS_DIR, 1, 1, "no agreement files: add YAML files under agreements/")
+                    Problem(
+                        AGREEMENTS_DIR, 1, 1, "no agreement files: add YAML files under agreements/"
+                    )
                 )
-            elif not any(p.message.startswith("kind") or "Workspace" in p.message for p in self.problems):
+            elif not self.saw_workspace and not self.unreadable:
                 self.problems.append(
                     Problem(
                         AGREEMENTS_DIR,
@@ -181,7 +206,7 @@ class _Checker:
                 doc.problem(
                     ("kind",),
                     "a second Workspace document; there must be exactly one (the first is at "
-                    f"{first_doc.file}:{first_doc.pos.line}:{first_doc.pos.col})",
+                    f"{_where(first_doc, ('kind',))}); merge them",
                 )
             )
         settings = workspaces[0][1]
@@ -203,14 +228,24 @@ class _Checker:
         return ws
 
     def _ref(
-        self, ws: Workspace, doc: Document, path: NodePath, ident: str, kind: str, table: Mapping[str, Any]
+        self,
+        doc: Document,
+        path: NodePath,
+        ident: str,
+        kind: str,
+        table: Mapping[str, Any],
+        *,
+        key: bool = False,
     ) -> bool:
+        """True when `ident` names a `kind` in `table`; else report it with a suggestion."""
         if ident in table:
             return True
-        self.problems.append(
-            doc.problem(path, f"unknown {kind} '{ident}'{suggest(ident, table)}"
-                        + (f" ({kind}s: {', '.join(sorted(table))})" if len(table) <= 12 and table else ""))
-        )
+        message = f"unknown {kind} '{ident}'{suggest(ident, table)}"
+        if not table:
+            message += f"; no {_plural(kind)} are defined"
+        elif len(table) <= 12:
+            message += f" ({_plural(kind)}: {', '.join(sorted(table))})"
+        self.problems.append(doc.problem(path, message, key=key))
         return False
 
     def _check_calendar(self, doc: Document, settings: m.WorkspaceDoc) -> None:
@@ -224,8 +259,8 @@ class _Checker:
             self.problems.append(
                 doc.problem(
                     ("calendar", "timezone"),
-                    f"unknown time zone '{cal.timezone}'{suggest(cal.timezone, zones)}; "
-                    "use an IANA name such as Europe/Amsterdam",
+                    f"unknown time zone '{cal.timezone}'; use an IANA name such as "
+                    f"Europe/Amsterdam{suggest(cal.timezone, zones)}",
                 )
             )
         try:
@@ -242,11 +277,12 @@ class _Checker:
                 if person.id in seen:
                     odoc, oi = seen[person.id]
                     pos = odoc.at(("members", oi, "id"))
+                    self.duplicate_people = True
                     self.problems.append(
                         doc.problem(
                             ("members", i, "id"),
                             f"duplicate person id '{person.id}': also defined at "
-                            f"{odoc.file}:{pos.line}:{pos.col}",
+                            f"{odoc.file}:{pos.line}:{pos.col}; a person belongs to one team",
                         )
                     )
                 else:
@@ -255,7 +291,9 @@ class _Checker:
                 self.problems.append(
                     doc.problem(
                         ("lead",),
-                        f"lead '{team.lead}' is not a member of team '{team.id}'{suggest(team.lead, ids)}",
+                        f"lead '{team.lead}' is not a member of team '{team.id}'"
+                        f"{suggest(team.lead, ids)} (members: {', '.join(ids) or 'none'}); "
+                        "add them to members or choose a member",
                     )
                 )
 
@@ -263,19 +301,20 @@ class _Checker:
         stage = match if isinstance(match, str) else match.stage
         if stage is not None:
             sub = path if isinstance(match, str) else (*path, "stage")
-            self._ref(ws, doc, sub, stage, "stage", ws.stages)
+            self._ref(doc, sub, stage, "stage", ws.stages)
 
     def _check_references(self, ws: Workspace) -> None:
         people = ws.people
         for role in ws.roles.values():
             doc = ws.sources[("Role", role.id)]
-            self._ref(ws, doc, ("team",), role.team, "team", ws.teams)
+            self._ref(doc, ("team",), role.team, "team", ws.teams)
             for i, holder in enumerate(role.holders):
-                self._ref(ws, doc, ("holders", i), holder, "person", people)
+                if holder not in self.shadowed_people:
+                    self._ref(doc, ("holders", i), holder, "person", people)
         orders: dict[int, str] = {}
         for stage in ws.funnel:
             doc = ws.sources[("Stage", stage.id)]
-            self._ref(ws, doc, ("owner",), stage.owner, "team", ws.teams)
+            self._ref(doc, ("owner",), stage.owner, "team", ws.teams)
             if stage.order in orders:
                 self.problems.append(
                     doc.problem(
@@ -287,11 +326,11 @@ class _Checker:
             orders.setdefault(stage.order, stage.id)
             for letter in ("responsible", "accountable", "consulted", "informed"):
                 for i, role_id in enumerate(getattr(stage.raci, letter)):
-                    self._ref(ws, doc, ("raci", letter, i), role_id, "role", ws.roles)
+                    self._ref(doc, ("raci", letter, i), role_id, "role", ws.roles)
         for kpi in ws.kpis.values():
             doc = ws.sources[("Kpi", kpi.id)]
             if kpi.owner is not None:
-                self._ref(ws, doc, ("owner",), kpi.owner, "role", ws.roles)
+                self._ref(doc, ("owner",), kpi.owner, "role", ws.roles)
             kind = kpi.measure.kind
             spec = kpi.measure.spec
             base: NodePath = ("measure", kind)
@@ -300,8 +339,8 @@ class _Checker:
             elif kind == "sum":
                 self._check_match(ws, doc, (*base, "of"), spec.of)
             elif kind == "conversion":
-                self._ref(ws, doc, (*base, "from"), spec.from_, "stage", ws.stages)
-                self._ref(ws, doc, (*base, "to"), spec.to, "stage", ws.stages)
+                self._ref(doc, (*base, "from"), spec.from_, "stage", ws.stages)
+                self._ref(doc, (*base, "to"), spec.to, "stage", ws.stages)
             else:
                 self._check_match(ws, doc, (*base, "from"), spec.from_)
                 self._check_match(ws, doc, (*base, "to"), spec.to)
@@ -316,39 +355,53 @@ class _Checker:
         for ritual in ws.rituals.values():
             doc = ws.sources[("Ritual", ritual.id)]
             for i, role_id in enumerate(ritual.attendees):
-                self._ref(ws, doc, ("attendees", i), role_id, "role", ws.roles)
+                self._ref(doc, ("attendees", i), role_id, "role", ws.roles)
 
-    def _bound(self, doc: Document, path: NodePath, value: Any, unit: str) -> float | None:
+    def _bound(self, doc: Document, path: NodePath, value: Any, kpi: m.Kpi) -> float | None:
+        """`value` of a target or warn bound in the unit of `kpi`, or None after reporting it."""
         if value is None:
             return None
+        unit = kpi.unit
+        where = f"KPI '{kpi.id}' (unit: {unit})"
         try:
             if unit == "ratio":
+                if isinstance(value, str) and not value.strip().endswith("%"):
+                    raise ValueError(
+                        f"'{value}' does not fit {where}; write a share such as 0.95 "
+                        'or a percentage such as "95%"'
+                    )
                 return parse_ratio(value)
             if unit == "hours":
+                if isinstance(value, str) and value.strip().endswith("%"):
+                    raise ValueError(
+                        f"'{value}' does not fit {where}; write a duration such as "
+                        '"4h", "2d" or "90m"'
+                    )
                 return parse_duration(value)
             if isinstance(value, str):
                 raise ValueError(
-                    f"'{value}' does not fit unit '{unit}'; write a plain number, e.g. 120"
+                    f"'{value}' does not fit {where}; write a plain number such as 120"
                 )
             if value < 0:
                 raise ValueError(f"{value} is negative; a {unit} target must be 0 or more")
             return float(value)
         except ValueError as exc:
-            self.problems.append(doc.problem(path, f"target does not fit KPI unit '{unit}': {exc}"))
+            label = ".".join(str(p) for p in path[2:])
+            self.problems.append(doc.problem(path, f"{label}: {exc}"))
             return None
 
     def _check_agreements(self, ws: Workspace) -> None:
         for agreement in ws.agreements.values():
             doc = ws.sources[("Agreement", agreement.id)]
             for i, team in enumerate(agreement.parties):
-                self._ref(ws, doc, ("parties", i), team, "team", ws.teams)
+                self._ref(doc, ("parties", i), team, "team", ws.teams)
             owner_teams: set[str] = set()
             for i, role_id in enumerate(agreement.owners):
-                if self._ref(ws, doc, ("owners", i), role_id, "role", ws.roles):
+                if self._ref(doc, ("owners", i), role_id, "role", ws.roles):
                     owner_teams.add(ws.roles[role_id].team)
             parties = [p for p in agreement.parties if p in ws.teams]
+            missing = [p for p in parties if p not in owner_teams]
             if agreement.status == "active":
-                missing = [p for p in parties if p not in owner_teams]
                 if len(agreement.parties) < 2:
                     self.problems.append(
                         doc.problem(
@@ -375,6 +428,8 @@ class _Checker:
                         )
                     )
             for team in parties:
+                if self.duplicate_people or (agreement.status == "active" and team in missing):
+                    continue  # who holds the roles is unclear, or the error already says it
                 holders = [
                     h
                     for role_id in agreement.owners
@@ -385,8 +440,8 @@ class _Checker:
                     self.problems.append(
                         doc.problem(
                             ("owners",),
-                            f"no owner from {team} has a git handle; add 'git:' to a holder of an "
-                            f"owner role so CODEOWNERS can ask them to approve",
+                            f"no owner from {team} has a git handle; add 'git:' to a holder of "
+                            f"an owner role from {team} so CODEOWNERS asks them to approve",
                             warning=True,
                         )
                     )
@@ -399,7 +454,8 @@ class _Checker:
                         doc.problem(
                             (*path, "id"),
                             f"duplicate commitment id '{c.id}' in agreement '{agreement.id}': "
-                            f"also at line {pos.line}",
+                            f"also at line {pos.line}:{pos.col}; commitment ids must be unique "
+                            "within an agreement",
                         )
                     )
                 seen.setdefault(c.id, i)
@@ -408,18 +464,22 @@ class _Checker:
                     teams = c.by_teams if side == "by" else c.to_teams
                     for j, team in enumerate(teams):
                         sub = (*path, side) if isinstance(value, str) else (*path, side, j)
-                        self._ref(ws, doc, sub, team, "team", ws.teams)
-                if not self._ref(ws, doc, (*path, "kpi"), c.kpi, "KPI", ws.kpis):
+                        self._ref(doc, sub, team, "team", ws.teams)
+                if not self._ref(doc, (*path, "kpi"), c.kpi, "KPI", ws.kpis):
                     continue
-                unit = ws.kpis[c.kpi].unit
+                kpi = ws.kpis[c.kpi]
                 bounds = Bounds(
-                    self._bound(doc, (*path, "target", "min"), c.target.min, unit),
-                    self._bound(doc, (*path, "target", "max"), c.target.max, unit),
-                    self._bound(doc, (*path, "warn"), c.warn, unit),
+                    self._bound(doc, (*path, "target", "min"), c.target.min, kpi),
+                    self._bound(doc, (*path, "target", "max"), c.target.max, kpi),
+                    self._bound(doc, (*path, "warn"), c.warn, kpi),
                 )
                 if bounds.min is not None and bounds.max is not None and bounds.min > bounds.max:
                     self.problems.append(
-                        doc.problem((*path, "target"), "target.min is larger than target.max")
+                        doc.problem(
+                            (*path, "target"),
+                            f"target: min {c.target.min} is above max {c.target.max}; "
+                            "no value can meet both",
+                        )
                     )
                 ws.bounds[(agreement.id, c.id)] = bounds
 
@@ -439,7 +499,9 @@ class _Checker:
             for i, band in enumerate(q.bands):
                 if band.min > band.max:
                     self.problems.append(
-                        doc.problem(("bands", i), f"band '{band.stage}': min {band.min} > max {band.max}")
+                        doc.problem(
+                            ("bands", i), f"band '{band.stage}': min {band.min} > max {band.max}"
+                        )
                     )
                     continue
                 for score in range(band.min, band.max + 1):
@@ -447,7 +509,8 @@ class _Checker:
                         self.problems.append(
                             doc.problem(
                                 ("bands", i),
-                                f"band '{band.stage}' overlaps band '{covered[score]}' at score {score}",
+                                f"band '{band.stage}' overlaps band '{covered[score]}' at score "
+                                f"{score}; each score belongs to exactly one band",
                             )
                         )
                         break
@@ -463,11 +526,13 @@ class _Checker:
                 )
         for a in ws.assessments.values():
             doc = ws.sources[("Assessment", a.id)]
-            if not self._ref(ws, doc, ("questionnaire",), a.questionnaire, "questionnaire", ws.questionnaires):
+            if not self._ref(
+                doc, ("questionnaire",), a.questionnaire, "questionnaire", ws.questionnaires
+            ):
                 continue
             n = len(ws.questionnaires[a.questionnaire].statements)
             for team, scores in a.responses.items():
-                self._ref(ws, doc, ("responses", team), team, "team", ws.teams)
+                self._ref(doc, ("responses", team), team, "team", ws.teams, key=True)
                 if len(scores) != n:
                     self.problems.append(
                         doc.problem(
@@ -478,62 +543,71 @@ class _Checker:
                     )
 
     def _check_arithmetic(self, ws: Workspace) -> None:
-        """Warn where the agreed numbers cannot all be true at once."""
+        """Warn where the agreed numbers of active agreements cannot all be true at once."""
         refs = [
-            (a, i, c)
+            (a, i, c, ws.bounds[(a.id, c.id)])
             for a in ws.agreements.values()
             if a.status == "active"
             for i, c in enumerate(a.commitments)
             if (a.id, c.id) in ws.bounds
         ]
-        # 1. A minimum promised by one side above a maximum stated by the other (same KPI, period).
-        for a1, i1, c1 in refs:
-            b1 = ws.bounds[(a1.id, c1.id)]
+
+        def place(a: m.Agreement, i: int, bound: str) -> str:
+            return _where(ws.sources[("Agreement", a.id)], ("commitments", i, "target", bound))
+
+        # 1. A minimum promised above a maximum stated elsewhere (same KPI and period).
+        maxima: dict[tuple[str, str], list[tuple[m.Agreement, int, m.Commitment, Bounds]]] = {}
+        for a, i, c, b in refs:
+            if b.max is not None:
+                maxima.setdefault((c.kpi, c.per), []).append((a, i, c, b))
+        for a1, i1, c1, b1 in refs:
             if b1.min is None:
                 continue
-            for a2, _i2, c2 in refs:
-                b2 = ws.bounds[(a2.id, c2.id)]
-                if c2 is c1 or b2.max is None or c2.kpi != c1.kpi or c2.per != c1.per:
+            for a2, i2, c2, b2 in maxima.get((c1.kpi, c1.per), []):
+                if c2 is c1 or b2.max is None:
                     continue
                 if b1.min > b2.max:
                     doc = ws.sources[("Agreement", a1.id)]
                     self.problems.append(
                         doc.problem(
                             ("commitments", i1, "target", "min"),
-                            f"funnel arithmetic: '{c1.id}' asks at least {b1.min:g} per {c1.per} "
-                            f"but '{c2.id}' allows at most {b2.max:g} for the same KPI "
-                            f"'{c1.kpi}'; both cannot be met",
+                            f"funnel arithmetic: '{c1.id}' asks at least {c1.target.min} "
+                            f"'{c1.kpi}' per {c1.per}, but '{c2.id}' ({place(a2, i2, 'max')}) "
+                            f"allows at most {c2.target.max}; both cannot be met",
                             warning=True,
                         )
                     )
-        # 2. count(from) minimum x conversion(from → to) minimum must reach count(to) minimum.
-        count_min: dict[tuple[str, str], float] = {}
-        for a, _i, c in refs:
+        # 2. count(from) minimum × conversion(from → to) minimum must reach count(to) minimum.
+        supply: dict[tuple[str, str], tuple[float, m.Agreement, int, m.Commitment]] = {}
+        demands: list[tuple[str, str, float, m.Agreement, int, m.Commitment]] = []
+        for a, i, c, b in refs:
             kpi = ws.kpis[c.kpi]
-            bound = ws.bounds[(a.id, c.id)].min
-            if kpi.measure.count is not None and bound is not None and not kpi.where:
-                match = m.as_match(kpi.measure.count)
-                if match.type == "entered" and match.stage:
-                    key = (match.stage, c.per)
-                    count_min[key] = max(count_min.get(key, 0.0), bound)
-        for a, i, c in refs:
+            if kpi.measure.count is None or b.min is None or kpi.where:
+                continue
+            match = m.as_match(kpi.measure.count)
+            if match.type == "entered" and match.stage:
+                key = (match.stage, c.per)
+                if key not in supply or b.min > supply[key][0]:
+                    supply[key] = (b.min, a, i, c)
+                demands.append((match.stage, c.per, b.min, a, i, c))
+        for a, i, c, b in refs:
             kpi = ws.kpis[c.kpi]
             conv = kpi.measure.conversion
-            rate = ws.bounds[(a.id, c.id)].min
-            if conv is None or rate is None or kpi.where:
+            rate = b.min
+            if conv is None or rate is None or kpi.where or (conv.from_, c.per) not in supply:
                 continue
-            supply = count_min.get((conv.from_, c.per))
-            demand = count_min.get((conv.to, c.per))
-            if supply is None or demand is None:
-                continue
-            if supply * rate + 1e-9 < demand:
-                doc = ws.sources[("Agreement", a.id)]
+            low, sa, si, sc = supply[(conv.from_, c.per)]
+            for stage, per, need, da, di, dc in demands:
+                if stage != conv.to or per != c.per or low * rate + 1e-9 >= need:
+                    continue
+                doc = ws.sources[("Agreement", da.id)]
                 self.problems.append(
                     doc.problem(
-                        ("commitments", i, "target", "min"),
-                        f"funnel arithmetic: {supply:g} '{conv.from_}' per {c.per} × {rate:.0%} "
-                        f"conversion = {supply * rate:g} '{conv.to}', below the agreed minimum of "
-                        f"{demand:g}; raise one of the targets or lower the other",
+                        ("commitments", di, "target", "min"),
+                        f"funnel arithmetic: '{dc.id}' asks at least {need:g} '{stage}' per "
+                        f"{per}, but {low:g} '{conv.from_}' ('{sc.id}', {place(sa, si, 'min')}) "
+                        f"× {rate:.0%} conversion ('{c.id}', {place(a, i, 'min')}) gives "
+                        f"{low * rate:g}; raise one of those targets or lower this one",
                         warning=True,
                     )
                 )
@@ -542,7 +616,7 @@ class _Checker:
 def _ranges(values: list[int]) -> str:
     out: list[str] = []
     start = prev = values[0]
-    for v in values[1:] + [None]:  # type: ignore[list-item]
+    for v in [*values[1:], None]:
         if v is not None and v == prev + 1:
             prev = v
             continue
@@ -550,3 +624,16 @@ def _ranges(values: list[int]) -> str:
         if v is not None:
             start = prev = v
     return ", ".join(out)
+
+
+def _where(doc: Document, path: NodePath) -> str:
+    """``file:line:col`` of the node at `path`, for messages that name a second place."""
+    pos = doc.at(path)
+    return f"{doc.file}:{pos.line}:{pos.col}"
+
+
+_PLURALS = {"person": "people", "KPI": "KPIs"}
+
+
+def _plural(kind: str) -> str:
+    return _PLURALS.get(kind, kind + "s")
