@@ -1,0 +1,188 @@
+"""The "Change history" sections and the changelog, from `accord.history`.
+
+Everything from git (author names, subjects, field values) is escaped with
+`site_builder._render.text`; links to commits and pull requests are built
+from the Workspace ``repo_url`` by `accord.history` and accepted only when
+they are http(s).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+
+from accord.diff import EntityKey, FieldChange
+from accord.history import Commit, History, commit_url, pr_url
+from accord.workspace import Workspace
+from site_builder._render import link, text
+from site_builder.i18n import Labels
+
+__all__ = ["commit_line", "entity_target", "history_section", "changelog_entries"]
+
+PAGE_OF_KIND = {
+    "Agreement": "agreements/{id}.md",
+    "Stage": "funnel.md#stage-{id}",
+    "Role": "roles.md#role-{id}",
+    "Kpi": "kpis.md#kpi-{id}",
+    "Term": "glossary.md#term-{id}",
+    "Ritual": "rituals.md#ritual-{id}",
+    "Team": "teams.md#team-{id}",
+    "Questionnaire": "assessment.md#questionnaire-{id}",
+    "Assessment": "assessment.md#assessment-{id}",
+    "Workspace": "index.md",
+}
+
+
+def relative(from_page: str, target: str) -> str:
+    """`target` (a page path, maybe with ``#anchor``) relative to the page `from_page`."""
+    path, hash_, frag = target.partition("#")
+    if path == from_page:
+        return f"#{frag}" if frag else posixpath.basename(path)
+    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return rel + hash_ + frag
+
+
+def entity_target(key: EntityKey) -> str:
+    kind, ident = key
+    return PAGE_OF_KIND.get(kind, "index.md").format(id=ident)
+
+
+def entity_name(ws: Workspace, key: EntityKey) -> str:
+    """The entity's current name (unescaped), or its id when it no longer exists."""
+    kind, ident = key
+    if kind == "Workspace":
+        return ws.settings.name
+    try:
+        obj = ws.table(kind).get(ident)
+    except KeyError:
+        return ident
+    for attr in ("title", "name", "term"):
+        value = getattr(obj, attr, None) if obj is not None else None
+        if isinstance(value, str) and value:
+            return value
+    return ident
+
+
+def entity_label(ws: Workspace, key: EntityKey, page: str) -> str:
+    """Escaped ``Kind name`` with a link to the entity's page when it still exists."""
+    kind, ident = key
+    label = f"{text(kind)} {text(entity_name(ws, key))}"
+    exists = kind == "Workspace" or ident in _table(ws, kind)
+    return link(label, relative(page, entity_target(key))) if exists else label
+
+
+def _table(ws: Workspace, kind: str) -> Mapping[str, object]:
+    try:
+        return ws.table(kind)
+    except KeyError:
+        return {}
+
+
+def commit_line(commit: Commit, repo_url: str | None, lab: Labels) -> str:
+    """``**date** · author · subject · PR #12 · abc1234`` with links when `repo_url` allows."""
+    parts = [
+        f"**{commit.date.date().isoformat()}**",
+        text(commit.author),
+        text(commit.subject),
+    ]
+    pr = pr_url(commit, repo_url)
+    if commit.pr is not None:
+        label = text(lab("pr", pr=commit.pr if commit.pr.startswith("!") else "#" + commit.pr))
+        parts.append(link(label, pr) if pr else label)
+    url = commit_url(commit, repo_url)
+    sha = f"<code>{commit.short_sha}</code>"
+    parts.append(link(sha, url) if url else sha)
+    return " · ".join(parts)
+
+
+def _changes(changes: Sequence[FieldChange], indent: str) -> list[str]:
+    return [f"{indent}- {text(c.describe())}" for c in changes]
+
+
+def history_section(
+    ws: Workspace,
+    history: History | None,
+    keys: Sequence[EntityKey],
+    lab: Labels,
+    page: str,
+    *,
+    name_entities: bool,
+    heading: str = "##",
+) -> str:
+    """The "Change history" section for the entities `keys`, newest first.
+
+    Args:
+        ws: the workspace (names, repo_url).
+        history: the git history, or ``None`` when none was read.
+        keys: the entities the section covers.
+        lab: labels of the wiki's language.
+        page: the page this section is on (for relative links).
+        name_entities: group each commit's changes under the entity's name
+            (pages about several entities).
+        heading: the Markdown heading level of the section.
+    """
+    out = [f"{heading} {lab('change_history')}", ""]
+    if history is None or not history.available:
+        note = history.note if history is not None and history.note else "no git history was read"
+        out += [f"*{text(lab('history_unavailable', note=note))}*", ""]
+        return "\n".join(out)
+    if history.shallow and history.note:
+        out += [f"*{text(lab('history_incomplete', note=history.note))}*", ""]
+    repo_url = ws.settings.repo_url
+    files = {src.file for k in keys if (src := ws.source(*k)) is not None}
+    for file in sorted(files & set(history.uncommitted_files)):
+        out += [f"*{text(lab('uncommitted_changes', file=file))}*", ""]
+    # one indexed lookup per entity (History.for_entity), merged newest first
+    merged: dict[str, tuple[Commit, list[tuple[EntityKey, list[FieldChange]]]]] = {}
+    order: dict[str, int] = {}
+    for key in keys:
+        for commit, changes in history.for_entity(key):
+            if not changes:
+                continue
+            merged.setdefault(commit.sha, (commit, []))[1].append((key, changes))
+            order.setdefault(commit.sha, len(order))
+    position = {c.sha: i for i, c in enumerate(history.commits)} if len(keys) > 1 else {}
+    entries = sorted(merged.values(), key=lambda e: position.get(e[0].sha, order[e[0].sha]))
+    if not entries:
+        committed = any(history.is_committed(k) for k in keys)
+        out += [lab("no_changes") if committed or not keys else lab("not_committed"), ""]
+        return "\n".join(out)
+    if len(keys) == 1 and not history.is_committed(keys[0]):
+        out += [lab("not_committed"), ""]
+    for commit, mine in entries:
+        out.append(f"- {commit_line(commit, repo_url, lab)}")
+        for key, changes in mine:
+            if name_entities:
+                out.append(f"    - {entity_label(ws, key, page)}")
+                out += _changes(changes, "        ")
+            else:
+                out += _changes(changes, "    ")
+    out.append("")
+    return "\n".join(out)
+
+
+def changelog_entries(
+    ws: Workspace,
+    history: History,
+    lab: Labels,
+    page: str,
+    *,
+    limit: int | None = None,
+    keep: Callable[[Commit], bool] = lambda c: True,
+) -> list[str]:
+    """Every commit (newest first) with its changes grouped by entity, as list lines."""
+    out: list[str] = []
+    shown = 0
+    for commit in history.commits:
+        if not keep(commit):
+            continue
+        if limit is not None and shown >= limit:
+            break
+        shown += 1
+        out.append(f"- {commit_line(commit, ws.settings.repo_url, lab)}")
+        for key, changes in commit.changes.items():
+            if not changes:
+                continue
+            out.append(f"    - {entity_label(ws, key, page)}")
+            out += _changes(changes, "        ")
+    return out

@@ -1,0 +1,55 @@
+"""Write the generated pages as plain Markdown files (``accord site generate``).
+
+No MkDocs here: the output feeds any Markdown site builder. Pages are written
+under ``out`` at their relative paths (``agreements/<id>.md``); a page is
+rewritten only when its content changed, so file watchers stay quiet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from accord.history import History, entity_history
+from accord.validate import load_workspace
+from site_builder.pages import generate_pages
+
+__all__ = ["write_pages"]
+
+
+def write_pages(
+    root: Path,
+    out: Path,
+    *,
+    today: dt.date | None = None,
+    history: History | None = None,
+    with_history: bool = True,
+) -> list[Path]:
+    """Generate the wiki of the workspace at `root` into `out`.
+
+    Args:
+        root: the workspace folder.
+        out: the folder to write the Markdown into (created when missing).
+        today: the date for review badges (default: today).
+        history: the git history, when already read.
+        with_history: read the git history when `history` is not given.
+
+    Returns:
+        The paths written or already up to date, in page order.
+
+    Raises:
+        ValidationFailed: the agreements have errors.
+    """
+    ws = load_workspace(root)
+    if history is None and with_history:
+        history = entity_history(root)
+    pages = generate_pages(ws, history, today=today or dt.date.today())
+    written: list[Path] = []
+    for rel, content in pages.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+        written.append(path)
+    return written

@@ -1,0 +1,194 @@
+"""The `accord` MkDocs plugin: feeds the generated pages to MkDocs.
+
+Thin on purpose: `site_builder.pages` writes the Markdown, this module only
+
+* loads the workspace and its git history once per build (`on_config`),
+* adds the pages with `File.generated`, each with its edit link pointing at
+  its YAML source, and a small stylesheet (`on_files`),
+* sanitizes the HTML of the generated pages with nh3 (`on_page_content`)
+  and writes their ``<title>`` escaped (`on_post_page`; HAZARDS 23).
+
+A hand-written ``index.md`` becomes the introduction of the generated home
+page; any other hand-written page with the path of a generated one wins over
+it. A shallow clone logs one warning naming ``fetch-depth: 0`` (so
+``mkdocs build --strict`` fails); a workspace outside git logs "history
+unavailable" at info level. Every hook returns early when ``enabled`` is false.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import posixpath
+from pathlib import Path
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from accord import AccordError, LoadError, ValidationFailed, load_workspace
+from accord.history import History, entity_history
+from accord.workspace import Workspace
+from site_builder._sanitize import sanitize_html
+from site_builder.config import AccordConfig
+from site_builder.pages import generate_pages, page_sources
+
+__all__ = ["AccordPlugin", "STYLESHEET"]
+
+log = get_plugin_logger(__name__)
+
+STYLESHEET = "assets/accord.css"
+_CSS = """\
+.accord-badge { display: inline-block; padding: 0 .5em; border-radius: .6em;
+  font-size: .75em; font-weight: 700; border: 1px solid currentColor; }
+.accord-badge--active { color: #2e7d32; }
+.accord-badge--draft { color: #6d6d6d; }
+.accord-badge--retired { color: #6d6d6d; text-decoration: line-through; }
+.accord-badge--overdue { color: #fff; background: #c62828; border-color: #c62828; }
+"""
+
+
+class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
+    """Adds the agreements wiki (SPEC §6) to a MkDocs site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.workspace: Workspace | None = None
+        self.history: History | None = None
+        self.generated: set[str] = set()
+
+    # --- hooks ---------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        base = Path(config.config_file_path or ".").resolve().parent
+        root = (base / self.config.workspace).resolve()
+        self.workspace = _load(root)
+        self.history = entity_history(root)
+        _report(self.history, strict=self.config.strict_history)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.workspace is None:
+            return None
+        ws = self.workspace
+        intro = None
+        own_index = files.get_file_from_path("index.md")
+        if own_index is not None and own_index.generated_by is None:
+            intro = own_index.content_string
+            files.remove(own_index)
+        pages = generate_pages(ws, self.history, today=dt.date.today(), intro=intro)
+        sources = page_sources(ws)
+        docs_dir = Path(config.docs_dir).resolve()
+        self.generated = set()
+        for path, content in pages.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                log.info(f"docs/{path} is hand-written; it replaces the generated page")
+                continue
+            file = File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED)
+            source = sources.get(path)
+            if path == "index.md" and own_index is not None:
+                file.edit_uri = own_index.src_uri
+            elif source is not None:
+                rel = os.path.relpath(ws.root / source, docs_dir)
+                file.edit_uri = Path(rel).as_posix()
+            files.append(file)
+            self.generated.add(path)
+        if files.get_file_from_path(STYLESHEET) is None:
+            files.append(
+                File.generated(config, STYLESHEET, content=_CSS, inclusion=InclusionLevel.INCLUDED)
+            )
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or page.file.src_uri not in self.generated:
+            return None
+        if page.file.edit_uri and page.edit_url:
+            page.edit_url = _normalize(page.edit_url)
+        return None
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or page.file.src_uri not in self.generated:
+            return None
+        return sanitize_html(html)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled or page.file.src_uri not in self.generated:
+            return None
+        return _fix_title(output, page, config)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        self.workspace = None
+        self.history = None
+
+
+def _load(root: Path) -> Workspace:
+    """The workspace at `root`, or `PluginError` with every problem."""
+    try:
+        return load_workspace(root)
+    except (ValidationFailed, LoadError) as exc:
+        problems = "\n".join(p.format() for p in exc.problems if p.severity == "error") or str(exc)
+        raise PluginError(f"Error reading agreements in '{root}':\n{problems}") from None
+    except AccordError as exc:
+        raise PluginError(f"Error reading agreements in '{root}':\n{exc}") from None
+    except OSError as exc:
+        raise PluginError(f"Error reading agreements in '{root}':\n{exc}") from None
+
+
+def _report(history: History, *, strict: bool) -> None:
+    """Say once why history is missing or incomplete."""
+    if not history.available:
+        message = history.note or "Change history is not available."
+        if strict:
+            raise PluginError(f"history unavailable: {message}")
+        log.info(f"history unavailable: {message}")
+        return
+    if history.shallow:
+        message = (
+            f"{history.note or 'history is incomplete: shallow clone'}. "
+            "In GitHub Actions set `fetch-depth: 0` on actions/checkout."
+        )
+        if strict:
+            raise PluginError(message)
+        log.warning(message)
+    for note in history.notes:
+        log.info(note)
+
+
+def _fix_title(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Re-escape the ``<title>`` of a generated page (HAZARDS 23).
+
+    Material writes ``{{ page.title | striptags }}``, and Jinja's striptags
+    turns the escaped title back into raw characters, so a ``</title>`` in a
+    YAML title would end the element early. The exact text Material wrote is
+    found and written again, escaped.
+    """
+    if page.is_homepage or not page.title:
+        return output
+    written = f"<title>{Markup(page.title).striptags()} - "
+    plain = " ".join(html.unescape(page.title).split())
+    return output.replace(written, f"<title>{html.escape(plain)} - ", 1)
+
+
+def _normalize(url: str) -> str:
+    """``…/docs/../agreements/x.yaml`` → ``…/agreements/x.yaml``."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path = posixpath.normpath(parts.path) if parts.path else parts.path
+    return urlunsplit(parts._replace(path=path))

@@ -1,0 +1,100 @@
+"""The page generator without MkDocs: pages, words, labels, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from wikikit import Repo, workspace_files
+
+from accord import load_workspace
+from accord.history import entity_history
+from site_builder import describe_measure, generate_pages
+from site_builder._render import link, text
+
+TODAY = dt.date(2026, 11, 1)
+EXPECTED = {
+    "index.md", "agreements/marketing-sales-sla.md", "funnel.md", "roles.md", "kpis.md",
+    "glossary.md", "rituals.md", "teams.md", "assessment.md", "changelog.md",
+}  # fmt: skip
+
+
+def _workspace(tmp_path: Path, **kw: object) -> Path:
+    root = tmp_path / "plain"
+    for rel, content in workspace_files(**kw).items():  # type: ignore[arg-type]
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return root
+
+
+def test_every_page_is_generated_without_history(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    pages = generate_pages(ws, None, today=TODAY)
+    assert set(pages) == EXPECTED
+    assert all(p.startswith("---\nrender_macros: false\n---\n") for p in pages.values())
+    assert "History unavailable" in pages["agreements/marketing-sales-sla.md"]
+
+
+def test_describe_measure_in_plain_words(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    assert describe_measure(ws.kpis["hot-lead-response"], ws) == (
+        "Share of hot leads (hot = true) contacted within 4 working hours of becoming SQL"
+    )
+    assert describe_measure(ws.kpis["sqls-delivered"], ws) == (
+        "Number of leads that became SQL in the period"
+    )
+
+
+def test_agreement_page_content(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path, review_by="2026-06-30"))
+    md = generate_pages(ws, None, today=TODAY)["agreements/marketing-sales-sla.md"]
+    assert 'accord-badge--overdue">Review overdue</span>' in md
+    assert "≥ 95% (Warning level: 90%)" in md
+    assert "[Head of Sales](../roles.md#role-head-of-sales) (Jan de Boer)" in md
+    assert "<code>contact&#95;name</code>" in md
+    assert "per calendar month" in md
+
+
+def test_review_not_overdue_has_no_badge(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path, review_by="2027-06-30"))
+    md = generate_pages(ws, None, today=TODAY)["agreements/marketing-sales-sla.md"]
+    assert "accord-badge--overdue" not in md
+
+
+def test_dutch_labels(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path, language="nl"))
+    pages = generate_pages(ws, None, today=TODAY)
+    assert "## Toezeggingen" in pages["agreements/marketing-sales-sla.md"]
+    assert "# Woordenlijst" in pages["glossary.md"]
+    assert "## Wijzigingsgeschiedenis" in pages["roles.md"]
+
+
+def test_glossary_terms_linked_on_first_mention(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    funnel = generate_pages(ws, None, today=TODAY)["funnel.md"]
+    assert funnel.count("](glossary.md#term-sql)") == 1
+    assert '<a id="term-sql"></a>' in generate_pages(ws, None, today=TODAY)["glossary.md"]
+
+
+def test_not_yet_committed(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "ws")
+    files = workspace_files()
+    repo.write({k: v for k, v in files.items() if k != "agreements/sla.yaml"})
+    repo.commit("Start", author="A", email="a@x", date="2026-01-01")
+    repo.write({"agreements/sla.yaml": files["agreements/sla.yaml"]})
+    ws = load_workspace(repo.root)
+    md = generate_pages(ws, entity_history(repo.root), today=TODAY)
+    assert "Not yet committed." in md["agreements/marketing-sales-sla.md"]
+    assert "not yet committed" in md["agreements/marketing-sales-sla.md"]  # the file note
+
+
+def test_text_neutralises_markdown_and_html() -> None:
+    for raw in ("<script>", "[x](javascript:alert(1))", "{ onclick=alert(1) }", "{{ x }}", "a|b"):
+        out = text(raw)
+        assert not any(ch in out for ch in "<>[](){}|"), out
+    assert text("- item").startswith("&#45;")
+    assert text("1. item").startswith("&#49;")
+    assert link("x", "javascript:alert(1)") == "x"
+    assert link("x", "https://example.com/a b") == "x"
+    assert link("x", "https://example.com/pull/1") == "[x](https://example.com/pull/1)"

@@ -1,0 +1,69 @@
+"""End to end: the built wiki in headless Chromium, found through Material's search box."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from wikikit import Repo, build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def served(repo: Repo) -> Iterator[str]:
+    site = build(repo.root, strict=True)
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_search_finds_a_glossary_term(served: str, chromium_browser: Browser) -> None:
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        tab = context.new_page()
+        tab.goto(served)
+        tab.locator("input.md-search__input").click()
+        box = tab.locator("input.md-search__input")
+        box.press_sequentially("verkoopklare", delay=30)
+        result = tab.locator("a.md-search-result__link").first
+        result.wait_for(timeout=15000)
+        result.click()
+        tab.wait_for_url("**/glossary/**", timeout=15000)
+        assert "/glossary/" in tab.url
+        assert "verkoopklare lead" in tab.locator("article").inner_text()
+    finally:
+        context.close()
+
+
+def test_search_finds_an_agreement_by_commitment(served: str, chromium_browser: Browser) -> None:
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        tab = context.new_page()
+        tab.goto(served)
+        tab.locator("input.md-search__input").click()
+        tab.locator("input.md-search__input").press_sequentially("contact_name", delay=30)
+        result = tab.locator("a.md-search-result__link").first
+        result.wait_for(timeout=15000)
+        result.click()
+        tab.wait_for_url("**/agreements/marketing-sales-sla/**", timeout=15000)
+        assert "contact_name" in tab.locator("article").inner_text()
+    finally:
+        context.close()
