@@ -101,3 +101,32 @@ class Evaluation:
             "agreements": [{"id": k, "status": v} for k, v in self.agreements.items()],
             "commitments": [c.to_json() for c in self.commitments],
         }
+
+
+@dataclass(frozen=True)
+class StageCount:
+    """Distinct leads that entered a funnel stage in a period."""
+
+    stage: str
+    name: str
+    count: int
+    conversion_from_previous: float | None
+    """count ÷ the previous stage's count; None for the first stage or when that is 0."""
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """A lead waiting in the result of an `open` measure (the dashboard's attention list)."""
+
+    lead_id: str
+    agreement: str
+    commitment: str
+    kpi: str
+    since: dt.datetime
+    """When the wait began: the lead's first `from` event."""
+    age_hours: float
+    """Hours waited by the evaluation instant, on the measure's clock."""
+    owner: str | None
+    hot: bool | None
+    stage: str | None
+    """The stage the lead last entered (as of the evaluation instant)."""

@@ -1,0 +1,151 @@
+"""Opening a SQLAlchemy engine for the event store, and turning driver errors into `StoreError`.
+
+SQLite (HAZARDS 26–28): the file and its folder are created on demand (unless the
+store is opened read-only, which uses a ``mode=ro`` URI so a missing file is
+reported instead of created); every connection gets WAL mode, a busy timeout
+and ``synchronous=NORMAL``; writers take the write lock up front with
+``BEGIN IMMEDIATE`` so a read transaction never has to upgrade.
+
+PostgreSQL (HAZARDS 29): a pool with ``pool_pre_ping`` so a connection that
+died in a server restart is replaced before use, and a connect timeout so an
+unreachable server fails fast.
+
+Every message names the store by its URL with the password redacted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from accord._errors import StoreError, redact_url
+
+NO_STORE_HINT = "run `accord simulate` or `accord import` first"
+BEGIN_OPTION = "accord_begin"
+"""Connection execution option: the SQLite ``BEGIN`` variant ("IMMEDIATE" for writers)."""
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The database file of a sqlite URL, or ``None`` for an in-memory database."""
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def make_engine(
+    raw_url: str, *, readonly: bool, create: bool, busy_timeout: float
+) -> tuple[Engine, str]:
+    """An engine for `raw_url` and the URL's redacted form.
+
+    Raises:
+        StoreError: the URL cannot be parsed, names an unknown driver, or (SQLite) the
+            file is missing when it may not be created.
+    """
+    shown = redact_url(raw_url)
+    try:
+        url = make_url(raw_url)
+    except exc.ArgumentError:
+        raise StoreError(
+            f"{shown} is not a valid store URL (e.g. sqlite:///path/funnel.db)"
+        ) from None
+    try:
+        if url.get_backend_name() == "sqlite":
+            engine = _sqlite_engine(url, shown, readonly=readonly, create=create, busy=busy_timeout)
+        else:
+            options: dict[str, Any] = {"pool_pre_ping": True}
+            if url.get_backend_name() == "postgresql":
+                options["connect_args"] = {"connect_timeout": max(1, round(busy_timeout))}
+                if readonly:
+                    options["connect_args"]["options"] = "-c default_transaction_read_only=on"
+            engine = create_engine(url, **options)
+    except (exc.NoSuchModuleError, ImportError, ModuleNotFoundError) as error:
+        raise StoreError(
+            f"cannot open the event store at {shown}: no driver for it ({error}); "
+            "PostgreSQL needs `pip install accord[postgres]`"
+        ) from None
+    return engine, shown
+
+
+def _sqlite_engine(url: URL, shown: str, *, readonly: bool, create: bool, busy: float) -> Engine:
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            if readonly or not create:
+                raise StoreError(f"no event store at {path}; {NO_STORE_HINT}")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"cannot create the event store at {path}: {error}") from None
+        elif path.is_dir():
+            raise StoreError(f"the event store at {path} is a directory, not a SQLite file")
+    if readonly and path is not None:
+        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+        )
+    else:
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+    wal = path is not None and not readonly
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own
+        # transaction handling would defer it, see SQLAlchemy's sqlite docs).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy * 1000)}")
+            if wal:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        kind = connection.get_execution_options().get(BEGIN_OPTION, "")
+        connection.exec_driver_sql(f"BEGIN {kind}".strip())
+
+    return engine
+
+
+def describe(error: BaseException, shown: str, url: str) -> str:
+    """A one-line, password-free explanation of a driver error."""
+    original = getattr(error, "orig", None) or error
+    text = (
+        str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+    )
+    lowered = text.lower()
+    try:
+        password = make_url(url).password
+    except exc.ArgumentError:
+        password = None
+    if password:
+        text = text.replace(str(password), "***")
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return f"the event store at {shown} is locked by another process (still busy after waiting)"
+    if "file is not a database" in lowered or "malformed" in lowered:
+        return (
+            f"the event store at {shown} is not a readable SQLite database ({text}); "
+            "restore it from a backup or delete it"
+        )
+    if "unable to open database" in lowered:
+        return f"cannot open the event store at {shown} ({text})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the event store at {shown} is read-only ({text})"
+    if isinstance(error, exc.OperationalError | exc.InterfaceError) or "connect" in lowered:
+        return f"cannot reach the event store at {shown}: {text}"
+    return f"event store error at {shown}: {text}"
+
+
+def is_missing_table(error: BaseException) -> bool:
+    """Whether a driver error says a table does not exist."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
