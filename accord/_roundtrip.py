@@ -33,7 +33,11 @@ def dump_all(docs: list[Any]) -> str:
 
 def find_doc(docs: list[Any], kind: str, ident: str) -> Any | None:
     for doc in docs:
-        if isinstance(doc, dict) and doc.get("kind") == kind and doc.get("id", "workspace") == ident:
+        if (
+            isinstance(doc, dict)
+            and doc.get("kind") == kind
+            and doc.get("id", "workspace") == ident
+        ):
             return doc
     return None
 
@@ -50,7 +54,11 @@ def resolve(node: Any, path: list[Step]) -> tuple[Any, str | int] | None:
             if not isinstance(node, list):
                 return None
             index = next(
-                (j for j, item in enumerate(node) if isinstance(item, dict) and item.get("id") == step["id"]),
+                (
+                    j
+                    for j, item in enumerate(node)
+                    if isinstance(item, dict) and item.get("id") == step["id"]
+                ),
                 None,
             )
             if index is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -29,7 +30,8 @@ def _workspace(path: Path) -> Workspace:
     try:
         return load_workspace(path)
     except ValidationFailed as exc:
-        click.echo(format_problems([p for p in exc.problems if p.severity == "error"], "text"), err=True)
+        errors = [p for p in exc.problems if p.severity == "error"]
+        click.echo(format_problems(errors, "text"), err=True)
         click.echo(f"{path}: the agreements have errors; run `accord validate {path}`", err=True)
         sys.exit(1)
 
@@ -100,6 +102,327 @@ def review(path: Path, within_days: int) -> None:
         when = f"overdue by {-days} days" if days < 0 else f"due in {days} days"
         owners = ", ".join(agreement.owners)
         click.echo(f"{agreement.review_by.isoformat()}  {agreement.id}  ({when}; owners: {owners})")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@PATH_ARG
+@click.option(
+    "--mapping",
+    metavar="NAME|FILE",
+    help="Column mapping: hubspot, salesforce, or a YAML mapping file (see docs/import.md).",
+)
+@click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
+def import_(file: Path, path: Path, mapping: str | None, store_url: str | None) -> None:
+    """Load leads or events from a CSV or JSON Lines FILE; exit 1 if rows were rejected."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from accord.store import open_store
+    from accord.store.importer import StoreSink, import_file
+    from accord.store.mappings import BUILTIN, load_mapping
+
+    if mapping is not None and mapping.casefold() not in BUILTIN and not Path(mapping).is_file():
+        raise click.BadParameter(
+            f"no mapping named '{mapping}' and no such file (named: {', '.join(BUILTIN)})",
+            param_hint="--mapping",
+        )
+    ws = _workspace(path)
+    chosen = load_mapping(mapping)
+    console = Console(stderr=True)
+    with open_store(ws, store_url) as store:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        ) as bar:
+            task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
+            report = import_file(
+                ws, file, StoreSink(store), chosen, progress=lambda n: bar.advance(task, n)
+            )
+    for line in report.problem_lines():
+        click.echo(line, err=True)
+    for note in report.notes():
+        click.echo(note, err=True)
+    click.echo(report.summary())
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.group()
+def site() -> None:
+    """The wiki: build or serve it with MkDocs, or write its Markdown for another builder."""
+
+
+@site.command("build")
+@PATH_ARG
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the built site (default: site_dir of mkdocs.yml).")
+@click.option("--strict", is_flag=True, help="Fail on warnings (e.g. a shallow clone).")
+def site_build(path: Path, out: Path | None, strict: bool) -> None:
+    """Build the wiki (same as `mkdocs build` with the accord plugin)."""
+    from site_builder.build import build_site
+
+    def action() -> None:
+        click.echo(f"Wiki built in {build_site(path, strict=strict, site_dir=out)}")
+
+    _run_mkdocs(action)
+
+
+@site.command("serve")
+@PATH_ARG
+@click.option("--dev-addr", metavar="HOST:PORT",
+              help="Address to serve on (default 127.0.0.1:8000).")
+@click.option("--strict", is_flag=True, help="Fail on warnings.")
+def site_serve(path: Path, dev_addr: str | None, strict: bool) -> None:
+    """Serve the wiki with live reload while you edit the agreements."""
+    from site_builder.build import serve_site
+
+    _run_mkdocs(lambda: serve_site(path, dev_addr=dev_addr, strict=strict))
+
+
+@site.command("generate")
+@PATH_ARG
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the Markdown pages into.")
+@click.option("--no-history", is_flag=True, help="Skip reading git history.")
+def site_generate(path: Path, out: Path, no_history: bool) -> None:
+    """Write the wiki's pages as plain Markdown, for any Markdown site builder."""
+    from site_builder.generate import write_pages
+
+    _workspace(path)  # exit 1 with the problems when the agreements have errors
+    written = write_pages(path, out, with_history=not no_history)
+    click.echo(f"Wrote {len(written)} pages to {out}")
+
+
+def _run_mkdocs(action: Callable[[], None]) -> None:
+    """Run a MkDocs action; its failures become one line and exit 1, never a traceback."""
+    try:
+        action()
+    except ValidationFailed as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        click.echo(format_problems(errors, "text"), err=True)
+        sys.exit(1)
+    except AccordError as exc:  # site_builder.build.SiteError wraps MkDocs' own errors
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@PATH_ARG
+@click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=5.0,
+              show_default=True, help="Live events per second.")
+@click.option("--seconds", type=click.FloatRange(min=0), default=None,
+              help="Stream for this long (default: until Ctrl-C).")
+@click.option("--history", "history_days", type=click.IntRange(min=0), default=None,
+              metavar="DAYS", help="Back-fill DAYS of past data ending now; streams only "
+              "when --seconds or --rate is also given.")
+@click.option("--seed", type=int, default=None, help="Random seed (same seed, same history).")
+@click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
+@click.pass_context
+def simulate(
+    ctx: click.Context,
+    path: Path,
+    rate: float,
+    seconds: float | None,
+    history_days: int | None,
+    seed: int | None,
+    store_url: str | None,
+) -> None:
+    """Append realistic funnel events to the store, shaped by the workspace's agreements."""
+    import random
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from accord.simulate import stream, write_history
+    from accord.store import open_store
+
+    ws = _workspace(path)
+    console = Console(stderr=True)
+    source = ctx.get_parameter_source
+    live = history_days is None or any(
+        source(name) is not click.core.ParameterSource.DEFAULT for name in ("rate", "seconds")
+    )
+    with open_store(ws, store_url) as store:
+        if history_days is not None:
+            days_seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
+            with Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+                disable=not console.is_terminal,
+            ) as bar:
+                task = bar.add_task("back-filling days", total=history_days + 1)
+                n_leads, n_events = write_history(
+                    ws, store, history_days, days_seed,
+                    progress=lambda n: bar.advance(task, n),
+                )  # fmt: skip
+            click.echo(f"back-filled {history_days} days: {n_leads} leads, {n_events} events")
+        if not live:
+            return
+        written = 0
+
+        def count(n: int) -> None:
+            nonlocal written
+            written += n
+
+        until = "until Ctrl-C" if seconds is None else f"for {seconds:g} s"
+        click.echo(f"streaming about {rate:g} events/s to {store.url} {until}", err=True)
+        try:
+            stream(ws, store, rate, seconds, seed, on_write=count)
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        click.echo(f"streamed {written} events")
+
+
+def _parse_at(text: str | None, ws: Workspace) -> dt.datetime | None:
+    """An ISO-8601 instant; a time without offset is read in the workspace's time zone."""
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(
+            f"'{text}' is not an ISO-8601 time; write e.g. 2026-11-16 or 2026-11-16T09:30+01:00",
+            param_hint="--at",
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ws.tz)
+    return moment.astimezone(dt.UTC)
+
+
+@main.command()
+@PATH_ARG
+@click.option("--at", "at_text", metavar="ISO-8601", default=None,
+              help="Evaluate as of this time, by the agreements committed then "
+              "(no offset: the workspace's time zone).")
+@click.option("--current", is_flag=True,
+              help="With --at: judge by the agreements in the working tree instead of git.")
+@click.option("--json", "as_json", is_flag=True, help="Print SPEC §5's JSON object.")
+@click.option("--check", is_flag=True, help="Exit 1 if any commitment is breached.")
+@click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
+def status(
+    path: Path, at_text: str | None, current: bool, as_json: bool, check: bool,
+    store_url: str | None,
+) -> None:
+    """Evaluate every commitment of the active agreements against the funnel data."""
+    from rich.console import Console
+
+    from accord.metrics import evaluate, status_table, workspace_at
+    from accord.store import open_store
+
+    ws = _workspace(path)
+    at = _parse_at(at_text, ws)
+    try:
+        if at is not None and not current:
+            ws, note = workspace_at(path, at)
+            if note:
+                click.echo(f"note: {note}", err=True)
+        with open_store(ws, store_url, readonly=True) as store:
+            evaluation = evaluate(ws, store, at)
+    except ValidationFailed as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        click.echo(format_problems(errors, "text"), err=True)
+        click.echo("error: the agreements in force at that time have errors", err=True)
+        sys.exit(1)
+    except AccordError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False))
+    else:
+        console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+        local = evaluation.as_of.astimezone(ws.tz)
+        info = evaluation.store
+        last = (
+            info.last_event_at.astimezone(ws.tz).strftime("%Y-%m-%d %H:%M")
+            if info.last_event_at is not None
+            else "never"
+        )
+        console.print(
+            f"As of {local:%Y-%m-%d %H:%M} {ws.settings.calendar.timezone} · {info.url} · "
+            f"{info.events:,} events, last at {last}",
+            soft_wrap=True,
+        )
+        console.print(status_table(evaluation, ws))
+    breached = any(c.status == "breached" for c in evaluation.commitments)
+    sys.exit(1 if check and breached else 0)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".demo",
+                required=False)
+@click.option("--days", type=click.IntRange(min=1, max=3650), default=365, show_default=True,
+              help="Days of funnel data and git history to generate.")
+@click.option("--seed", type=int, default=7, show_default=True, help="Random seed for the data.")
+@click.option("--no-dash", is_flag=True, help="Do not open the dashboard at the end.")
+@click.option("--no-site", is_flag=True, help="Do not build the wiki.")
+@click.option("--rate", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Live simulated events per second while the dashboard is open (0: none).")
+def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, rate: float) -> None:
+    """Build a realistic demo workspace in DIRECTORY (default .demo): a year of git history,
+    funnel data and the wiki; then open the dashboard with live simulated events."""
+    import threading
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from accord.demo import prepare_target, write_history
+    from accord.simulate import stream
+    from accord.simulate import write_history as write_funnel
+    from accord.store import open_store
+
+    console = Console(stderr=True)
+    now = dt.datetime.now(dt.UTC)
+    prepare_target(directory)
+    commits = write_history(directory, today=now.date())
+    click.echo(f"1/3 agreements: {commits} commits of history in {directory}/")
+    ws = _workspace(directory)
+    with open_store(ws) as store, Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("2/3 funnel data (days)", total=days + 1)
+        n_leads, n_events = write_funnel(
+            ws, store, days, seed, end=now, progress=lambda n: bar.advance(task, n)
+        )
+    click.echo(f"2/3 funnel data: {n_leads:,} leads and {n_events:,} events in {ws.store_url()}")
+    if not no_site:
+        from site_builder.build import build_site
+
+        site_dir = build_site(directory, strict=False)
+        click.echo(f"3/3 wiki: {site_dir}/index.html  (accord site serve {directory})")
+    click.echo(f"\n  accord status {directory}\n  accord dash {directory}\n")
+    if no_dash or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not no_dash:
+            click.echo("Not a terminal: skipping the dashboard (run `accord dash` yourself).")
+        return
+    from tui.app import make_app
+
+    stop = threading.Event()
+
+    def feed() -> None:
+        with open_store(ws) as live:
+            while not stop.is_set():
+                stream(ws, live, rate, 1.0, None)
+
+    if rate > 0:
+        threading.Thread(target=feed, name="demo-simulator", daemon=True).start()
+    try:
+        make_app(directory).run()
+    finally:
+        stop.set()
 
 
 def run() -> None:
