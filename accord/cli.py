@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -338,7 +339,8 @@ def status(
     if as_json:
         click.echo(json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False))
     else:
-        console = Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+        wide = sys.stdout.isatty() or "COLUMNS" in os.environ
+        console = Console(width=None if wide else 160, highlight=False)
         local = evaluation.as_of.astimezone(ws.tz)
         info = evaluation.store
         last = (

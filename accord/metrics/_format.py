@@ -89,7 +89,10 @@ def status_table(evaluation: Evaluation, ws: Workspace) -> Table:
     for column in ("Commitment", "Status", "Value", "Target", "Pace", "Period"):
         right = column in ("Value", "Pace")
         table.add_column(
-            column, justify="right" if right else "left", no_wrap=column != "Commitment"
+            column,
+            justify="right" if right else "left",
+            no_wrap=column not in ("Commitment", "Target"),
+            min_width=22 if column == "Commitment" else None,
         )
     bounds = {ref.key: ref for ref in ws.commitments(active_only=False)}
     for agreement_id, status in evaluation.agreements.items():
