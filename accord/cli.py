@@ -427,6 +427,41 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
         stop.set()
 
 
+@main.command()
+@PATH_ARG
+@click.option(
+    "--refresh",
+    type=click.FloatRange(min=0.1),
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between incremental refreshes.",
+)
+@click.option(
+    "--at",
+    "at_text",
+    metavar="ISO-8601",
+    default=None,
+    help="Start as of this time instead of now (time travel).",
+)
+@click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
+def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None) -> None:
+    """The live terminal dashboard (q quits, ? lists every key)."""
+    from accord.store import resolve_url
+    from tui.app import make_app
+    from tui.logic import parse_as_of
+
+    ws = _workspace(path)
+    at = None
+    if at_text:
+        try:
+            at = parse_as_of(at_text, ws.tz)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--at") from None
+    url = resolve_url(ws, store_url)
+    make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at).run()
+
+
 def run() -> None:
     """Entry point that turns Accord's own errors into one line, never a traceback."""
     try:

@@ -1,0 +1,151 @@
+"""The dashboard app: composition, global bindings and the `make_app` factory.
+
+`make_app(workspace_path, store_url=..., refresh=..., at=..., clock=...)` is
+what `accord dash` and the tests use. The live loop lives in
+`tui.screens.main`, the data seam in `tui.data`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from accord.validate import load_workspace
+from accord.workspace import Workspace
+from tui.commands import AccordCommands
+from tui.data import Source, StoreSource
+from tui.screens.help import EXTRA_KEYS, HelpScreen, binding_rows
+from tui.screens.main import MainScreen
+
+HistoryFn = Callable[[tuple[str, str]], Any]
+"""(kind, id) → a note (str) or (commit, changes) pairs, newest first."""
+
+
+class AccordApp(App[None]):
+    """The live dashboard of one workspace."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Accord"
+    COMMANDS = App.COMMANDS | {AccordCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,f10", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(
+        self,
+        ws: Workspace,
+        source: Source,
+        *,
+        refresh: float = 2.0,
+        at: dt.datetime | None = None,
+        per: str = "month",
+        clock: Callable[[], dt.datetime] | None = None,
+        history: HistoryFn | None = None,
+    ) -> None:
+        super().__init__()
+        self.ws = ws
+        self.source = source
+        self.refresh_seconds = max(0.05, refresh)
+        self.at = at
+        self.per = per
+        self._clock = clock
+        self._history = history
+        self._history_cache: Any = None
+        self.first_data_marker = os.environ.get("ACCORD_DASH_EXIT_AFTER_FIRST_DATA") == "1"
+
+    def now(self) -> dt.datetime:
+        """The current instant (the injected clock in tests)."""
+        return self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen())
+
+    def main_screen(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def switch_to_main(self) -> None:
+        """Close detail screens and dialogs until the main screen is on top."""
+        while not isinstance(self.screen, MainScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """Every binding, for the help screen."""
+        from tui.screens.detail import DetailScreen
+        from tui.widgets.attention import AttentionTable
+
+        groups: Sequence[tuple[str, Sequence[BindingType]]] = [
+            ("Anywhere", self.BINDINGS),
+            ("Dashboard", MainScreen.BINDINGS),
+            ("Attention", AttentionTable.BINDINGS),
+            ("Detail", DetailScreen.BINDINGS),
+        ]
+        return binding_rows(groups) + EXTRA_KEYS
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_rows()))
+
+    def history_text(self, key: tuple[str, str]) -> Any:
+        """The change history of an entity (runs in a worker thread)."""
+        if self._history is not None:
+            return self._history(key)
+        if self._history_cache is None:
+            from accord.history import entity_history
+
+            self._history_cache = entity_history(self.ws.root)
+        history = self._history_cache
+        if not history.available:
+            return history.note or "no git history"
+        entries = history.for_entity(key)
+        if not entries and not history.is_committed(key):
+            return "not yet committed"
+        return entries
+
+    def on_unmount(self) -> None:
+        try:
+            self.source.close()
+        except Exception:  # noqa: BLE001 - closing must not print a traceback
+            pass
+
+
+def make_app(
+    workspace_path: Path | str,
+    *,
+    store_url: str | None = None,
+    refresh: float = 2.0,
+    at: dt.datetime | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    workspace: Workspace | None = None,
+    source: Source | None = None,
+    per: str = "month",
+    history: HistoryFn | None = None,
+) -> AccordApp:
+    """The dashboard for the workspace at `workspace_path`.
+
+    Args:
+        workspace_path: the workspace directory.
+        store_url: event store URL (default: the workspace's, else ``.accord/funnel.db``).
+        refresh: seconds between incremental refreshes.
+        at: show the numbers as of this instant instead of now.
+        clock: "now" for live mode (tests fix it).
+        workspace: an already loaded workspace (else it is loaded here).
+        source: where snapshots come from (tests pass a fake; default: the store).
+        per: the funnel's first period.
+        history: entity history lookup (tests pass a fake; default: git).
+
+    Raises:
+        ValidationFailed: the agreements have errors.
+    """
+    from accord.store import resolve_url
+
+    ws = workspace or load_workspace(Path(workspace_path))
+    src = source or StoreSource(resolve_url(ws, store_url))
+    return AccordApp(ws, src, refresh=refresh, at=at, per=per, clock=clock, history=history)

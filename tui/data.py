@@ -1,0 +1,275 @@
+"""The dashboard's one seam to the data: `Snapshot` and the sources that make it.
+
+Widgets render a `Snapshot` and nothing else. A `Source` makes snapshots; the
+real one, `StoreSource`, asks the metric engine (`accord.metrics`) over an
+event store (`accord.store`) and keeps an incremental `Evaluator` between
+refreshes. Tests hand the app a `Source` that returns hand-built snapshots.
+
+`StoreSource.fetch` runs in a worker thread. It raises on any failure (the
+caller shows STALE) and drops its connection so the next call reconnects.
+`fetch` is the fast path (incremental evaluation and the funnel) and never
+waits for the slow parts: trends and the attention list come from
+`fetch_slow`, run in a separate worker when `slow_due` says so (new events, new
+inputs, or `SLOW_EVERY` seconds), and are merged into later snapshots.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from accord.metrics import CommitmentResult, Evaluation, Period, StoreInfo
+from tui.logic import open_clock
+
+if TYPE_CHECKING:
+    from accord.workspace import Workspace
+
+SLOW_EVERY = 30.0
+"""Seconds after which trends and attention are recomputed even without new events."""
+SLOW_MIN = 10.0
+"""New events recompute trends and attention at most this often."""
+TRENDS_EVERY = 600.0
+"""Seconds the past periods of the trends are kept (the current one is always fresh)."""
+FULL_EVERY = 60.0
+"""Seconds between full evaluations (edits to lead rows are seen only by a full one)."""
+TREND_PERIODS = 6
+ATTENTION_LIMIT = 5000
+"""Waiting leads fetched at most (the list pages them; the count says if there are more)."""
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One funnel stage this period."""
+
+    stage: str
+    name: str
+    count: int
+    conversion: float | None
+    """Share of the previous stage's count (None for the first or an empty previous)."""
+
+
+@dataclass(frozen=True)
+class WaitingLead:
+    """A lead from an `open` measure: waiting, and breaking an agreement."""
+
+    lead_id: str
+    agreement: str
+    commitment: str
+    kpi: str
+    since: dt.datetime
+    owner: str | None
+    hot: bool | None
+    stage: str | None
+    clock: str = "calendar"
+    """The clock its age counts on (the KPI's): business or calendar."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the dashboard shows, as of one instant."""
+
+    as_of: dt.datetime
+    live: bool
+    """True when `as_of` is "now" (ages tick); False when time travelling."""
+    per: str
+    """The funnel's period (day, week, month, quarter)."""
+    store: StoreInfo
+    evaluation: Evaluation
+    funnel: tuple[StageRow, ...] = ()
+    trends: dict[tuple[str, str], tuple[tuple[Period, float | None], ...]] = field(
+        default_factory=dict
+    )
+    attention: tuple[WaitingLead, ...] = ()
+    attention_total: int = 0
+    """Waiting leads in all (may exceed `len(attention)`)."""
+
+    def result(self, key: tuple[str, str]) -> CommitmentResult | None:
+        """The evaluated commitment (agreement id, commitment id), if any."""
+        for c in self.evaluation.commitments:
+            if (c.agreement, c.id) == key:
+                return c
+        return None
+
+
+class Source(Protocol):
+    """Makes snapshots; `fetch` is called from a worker thread and may raise."""
+
+    def fetch(
+        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+    ) -> Snapshot: ...
+
+    def reset(self) -> None:
+        """Forget cached state (the workspace changed); the next fetch starts afresh."""
+
+    def close(self) -> None: ...
+
+
+class StoreSource:
+    """Snapshots from an event store through the metric engine (`accord.metrics`)."""
+
+    def __init__(self, store_url: str) -> None:
+        self.store_url = store_url
+        self._lock = threading.Lock()
+        self._store: Any = None
+        self._evaluator: Any = None
+        self._ws: Workspace | None = None
+        self._full_at: dt.datetime | None = None
+        self._funnel: tuple[StageRow, ...] = ()
+        self._funnel_key: tuple[Any, ...] | None = None
+        self._slow_lock = threading.Lock()
+        self._slow_key: tuple[Any, ...] | None = None
+        self._slow_for: tuple[Any, ...] | None = None
+        self._slow: tuple[Any, ...] = ({}, (), 0)
+        self._slow_at: dt.datetime | None = None
+        self._trends: dict[tuple[str, str], tuple[tuple[Period, float | None], ...]] = {}
+        self._trends_for: tuple[Any, ...] | None = None
+        self._trends_at: dt.datetime | None = None
+        self.slow_due = False
+        """Set by `fetch` when trends and the attention list should be recomputed."""
+
+    def reset(self) -> None:
+        with self._lock:
+            self._evaluator = None
+            self._funnel_key = None
+        with self._slow_lock:
+            self._slow_for = self._trends_for = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
+        store, self._store, self._evaluator = self._store, None, None
+        self._funnel_key = None
+        if store is not None:
+            try:
+                store.close()
+            except Exception:  # noqa: BLE001 - closing a broken store must not hide the cause
+                pass
+
+    def fetch(
+        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+    ) -> Snapshot:
+        with self._lock:
+            try:
+                return self._fetch(ws, at=at, now=now, per=per)
+            except BaseException:
+                self._drop()
+                raise
+
+    def _fetch(
+        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+    ) -> Snapshot:
+        from accord import metrics, store
+
+        if self._store is None:
+            self._store = store.Store.open(self.store_url, readonly=True)
+        if self._evaluator is None or self._ws is not ws:
+            self._evaluator = metrics.Evaluator(ws, self._store)
+            self._ws = ws
+            self._slow_key = None
+            self._full_at = None
+        when = now if at is None else at
+        due = self._full_at is None or (now - self._full_at).total_seconds() >= FULL_EVERY
+        if not due:
+            evaluation = self._evaluator.refresh(when)
+        else:
+            evaluation = self._evaluator.full(when)
+            self._full_at = now
+        info = evaluation.store
+        key = (id(ws), at, per, info.last_event_id, info.events)
+        if key != self._funnel_key:
+            self._funnel = tuple(
+                StageRow(s.stage, s.name, int(s.count), s.conversion_from_previous)
+                for s in metrics.funnel(ws, self._store, per, at=when)
+            )
+            self._funnel_key = key
+        slow_key = (id(ws), at, per)
+        with self._slow_lock:
+            aged = self._slow_at is None or (now - self._slow_at).total_seconds() >= SLOW_EVERY
+            changed = key != self._slow_key and (
+                self._slow_at is None or (now - self._slow_at).total_seconds() >= SLOW_MIN
+            )
+            self.slow_due = self._slow_for != slow_key or aged or changed
+            trends, attention, total = self._slow if self._slow_for == slow_key else ({}, (), 0)
+        return Snapshot(
+            as_of=evaluation.as_of,
+            live=at is None,
+            per=per,
+            store=info,
+            evaluation=evaluation,
+            funnel=self._funnel,
+            trends=with_current(trends, evaluation),
+            attention=attention,
+            attention_total=total,
+        )
+
+    def fetch_slow(
+        self, ws: Workspace, base: Snapshot, *, at: dt.datetime | None, now: dt.datetime
+    ) -> Snapshot:
+        """`base` completed with trends and the attention list (slow: run it in its own worker).
+
+        Uses its own connections, so fast refreshes go on meanwhile. Past periods of the
+        trends are kept for `TRENDS_EVERY` seconds; the current period comes from `base`.
+        """
+        from accord import metrics, store
+
+        own = store.Store.open(self.store_url, readonly=True)
+        try:
+            when = now if at is None else at
+            with self._slow_lock:
+                cached = self._trends if self._trends_for == (id(ws), at) else None
+                fresh = self._trends_at is not None and (
+                    (now - self._trends_at).total_seconds() < TRENDS_EVERY
+                )
+            if cached is None or not fresh:
+                cached = {
+                    ref.key: tuple(metrics.trend(ws, own, ref, periods=TREND_PERIODS, at=when))
+                    for ref in ws.commitments()
+                }
+            items = metrics.attention(ws, own, at=when, limit=None)
+        finally:
+            own.close()
+        waiting = tuple(
+            WaitingLead(
+                lead_id=i.lead_id,
+                agreement=i.agreement,
+                commitment=i.commitment,
+                kpi=i.kpi,
+                since=i.since,
+                owner=i.owner,
+                hot=i.hot,
+                stage=i.stage,
+                clock=open_clock(ws.kpis[i.kpi]) if i.kpi in ws.kpis else "calendar",
+            )
+            for i in items[:ATTENTION_LIMIT]
+        )
+        with self._slow_lock:
+            if self._trends_for != (id(ws), at) or not fresh:
+                self._trends, self._trends_for, self._trends_at = cached, (id(ws), at), now
+            self._slow = (cached, waiting, len(items))
+            self._slow_for = (id(ws), at, base.per)
+            self._slow_key = (id(ws), at, base.per, base.store.last_event_id, base.store.events)
+            self._slow_at = now
+            self.slow_due = False
+        return replace(
+            base,
+            trends=with_current(cached, base.evaluation),
+            attention=waiting,
+            attention_total=len(items),
+        )
+
+
+def with_current(
+    trends: dict[tuple[str, str], tuple[tuple[Period, float | None], ...]],
+    evaluation: Evaluation,
+) -> dict[tuple[str, str], tuple[tuple[Period, float | None], ...]]:
+    """Trends whose current period carries the value just evaluated."""
+    out = dict(trends)
+    for result in evaluation.commitments:
+        points = out.get((result.agreement, result.id))
+        if points and result.period is not None and points[-1][0] == result.period:
+            out[(result.agreement, result.id)] = (*points[:-1], (result.period, result.value))
+    return out

@@ -1,0 +1,1 @@
+"""The dashboard's screens: main, commitment detail, help."""

@@ -1,0 +1,461 @@
+"""The main screen: header, banners, the four panels, and the live refresh loop.
+
+Refreshes run in thread workers (the UI never waits on the store); results come
+back as messages tagged with a generation number, so an answer to an older
+question (another period, as-of or workspace) is dropped. Every timer and
+worker catches its exceptions (HAZARDS 35): a data problem shows in a banner,
+it never ends the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from accord.validate import load_workspace
+from tui.data import Snapshot, with_current
+from tui.live import Freshness, agreement_stamp, error_line, retry_delay
+from tui.logic import cycle_period, describe_period, format_clock, format_moment
+from tui.messages import (
+    CommitmentOpened,
+    CommitmentSelected,
+    DataFailed,
+    DataFetched,
+    SlowFetched,
+    StageSelected,
+    WorkspaceInvalid,
+    WorkspaceReloaded,
+)
+from tui.widgets.attention import AttentionTable
+from tui.widgets.banner import Banner
+from tui.widgets.commitments import CommitmentTable
+from tui.widgets.funnel import FunnelTable
+from tui.widgets.header import StatusHeader
+from tui.widgets.owners import OwnersPanel
+
+if TYPE_CHECKING:
+    from accord.workspace import Workspace
+    from tui.app import AccordApp
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+WIDE = 110
+"""From this width the panels sit side by side; below it they stack and scroll."""
+
+
+class MainScreen(Screen[None]):
+    """The dashboard."""
+
+    BINDINGS = [
+        Binding("p,f2", "cycle_period", "Period"),
+        Binding("t,f3", "time_travel", "Time travel"),
+        Binding("slash,f4", "filter", "Filter"),
+        Binding("r,f5", "refresh", "Refresh"),
+        Binding("escape", "clear", "Clear filter / back to live", show=False),
+        Binding("1", "focus_panel('funnel')", "Funnel panel", show=False),
+        Binding("2", "focus_panel('commitments')", "Commitments panel", show=False),
+        Binding("3", "focus_panel('attention')", "Attention panel", show=False),
+        Binding("4", "focus_panel('owners')", "Owners panel", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        self.snapshot: Snapshot | None = None
+        self.freshness = Freshness()
+        self.query_text = ""
+        self.generation = 0
+        self._fetching = False
+        self._again = False
+        self._last_attempt: dt.datetime | None = None
+        self._stamp: tuple[tuple[str, int, int], ...] = ()
+        self._loading = False
+        self._slow_running = False
+
+    @property
+    def accord(self) -> AccordApp:
+        from tui.app import AccordApp
+
+        assert isinstance(self.app, AccordApp)
+        return self.app
+
+    # --- composition ---------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header")
+        yield Banner(level="error", id="stale-banner")
+        yield Banner(level="warning", id="reload-banner")
+        yield Static("", id="too-small")
+        with Grid(id="body"):
+            yield FunnelTable(id="funnel")
+            yield CommitmentTable(id="commitments")
+            yield OwnersPanel(id="owners")
+            yield AttentionTable(id="attention")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.accord
+        self._stamp = agreement_stamp(app.ws.root)
+        self._paint_header()
+        self.query_one(CommitmentTable).show(app.ws, None)
+        if app.ws.funnel:
+            self.query_one(OwnersPanel).show_stage(app.ws, app.ws.funnel[0].id)
+        self.query_one(CommitmentTable).focus()
+        self.set_interval(app.refresh_seconds, self._refresh_timer, name="refresh")
+        self.set_interval(1.0, self._second_timer, name="tick")
+        self._start_fetch()
+
+    # --- live loop --------------------------------------------------------------
+
+    def _refresh_timer(self) -> None:
+        try:
+            if self.freshness.failures and self._last_attempt is not None:
+                wait = retry_delay(self.freshness.failures, self.accord.refresh_seconds)
+                if (self.accord.now() - self._last_attempt).total_seconds() < wait - 0.05:
+                    return
+            self._start_fetch()
+        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: a timer never ends the app
+            self._timer_failed(exc)
+
+    def _second_timer(self) -> None:
+        try:
+            app = self.accord
+            if self.snapshot is not None and app.at is None:
+                self.query_one(AttentionTable).tick(app.now())
+            stamp = agreement_stamp(app.ws.root)
+            if stamp != self._stamp and not self._loading:
+                self._stamp = stamp
+                self._loading = True
+                self.run_worker(
+                    partial(self._reload, app.ws.root),
+                    thread=True,
+                    exit_on_error=False,
+                    group="reload",
+                )
+        except Exception as exc:  # noqa: BLE001 - HAZARDS 35
+            self._timer_failed(exc)
+
+    def _timer_failed(self, exc: Exception) -> None:
+        self.query_one("#reload-banner", Banner).say(f"Internal error: {error_line(exc)}")
+
+    def _start_fetch(self) -> None:
+        """Ask the source for a snapshot in a worker thread (at most one at a time)."""
+        if self._fetching:
+            self._again = True
+            return
+        app = self.accord
+        self._fetching = True
+        self._again = False
+        now = app.now()
+        self._last_attempt = now
+        work = partial(self._fetch, app.ws, app.at, app.per, now, self.generation)
+        self.run_worker(work, thread=True, exit_on_error=False, group="fetch")
+
+    def _fetch(
+        self, ws: Workspace, at: dt.datetime | None, per: str, now: dt.datetime, generation: int
+    ) -> None:
+        """Runs in a worker thread: never raises."""
+        try:
+            snap = self.accord.source.fetch(ws, at=at, now=now, per=per)
+        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
+            self.post_message(DataFailed(error_line(exc), generation=generation))
+        else:
+            self.post_message(DataFetched(snap, generation=generation))
+
+    def _start_slow(self, base: Snapshot) -> None:
+        """Trends and the attention list, in their own worker (the source says when)."""
+        source = self.accord.source
+        if self._slow_running or not getattr(source, "slow_due", False):
+            return
+        self._slow_running = True
+        app = self.accord
+        work = partial(self._fetch_slow, app.ws, base, app.at, app.now(), self.generation)
+        self.run_worker(work, thread=True, exit_on_error=False, group="slow")
+
+    def _fetch_slow(
+        self,
+        ws: Workspace,
+        base: Snapshot,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        generation: int,
+    ) -> None:
+        """Runs in a worker thread: never raises."""
+        try:
+            snap = self.accord.source.fetch_slow(ws, base, at=at, now=now)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
+            self.post_message(SlowFetched(None, error_line(exc), generation=generation))
+        else:
+            self.post_message(SlowFetched(snap, "", generation=generation))
+
+    @on(SlowFetched)
+    def _slow_fetched(self, message: SlowFetched) -> None:
+        self._slow_running = False
+        if message.snapshot is None:
+            self.freshness = self.freshness.failed(message.error, self.accord.now())
+            self._paint_stale()
+            self._paint_header()
+            return
+        if message.generation != self.generation or self.snapshot is None:
+            return
+        slow = message.snapshot
+        self.snapshot = replace(
+            self.snapshot,
+            trends=with_current(slow.trends, self.snapshot.evaluation),
+            attention=slow.attention,
+            attention_total=slow.attention_total,
+        )
+        self.paint()
+
+    def _reload(self, root: object) -> None:
+        """Runs in a worker thread: load the changed agreements; never raises."""
+        try:
+            ws = load_workspace(self.accord.ws.root)
+        except Exception as exc:  # noqa: BLE001 - invalid edits keep the last good model
+            self.post_message(WorkspaceInvalid(error_line(exc)))
+        else:
+            self.post_message(WorkspaceReloaded(ws))
+
+    def _fetch_done(self) -> None:
+        self._fetching = False
+        if self._again:
+            self._start_fetch()
+
+    @on(DataFetched)
+    def _fetched(self, message: DataFetched) -> None:
+        if message.generation != self.generation:
+            self._again = True
+            self._fetch_done()
+            return
+        self.freshness = self.freshness.succeeded(self.accord.now())
+        self.query_one("#stale-banner", Banner).say("")
+        if (
+            self.snapshot is not None
+            and not message.snapshot.attention
+            and not (message.snapshot.trends)
+        ):  # keep the slow parts until the next slow fetch replaces them
+            message = DataFetched(
+                replace(
+                    message.snapshot,
+                    trends=with_current(self.snapshot.trends, message.snapshot.evaluation),
+                    attention=self.snapshot.attention,
+                    attention_total=self.snapshot.attention_total,
+                )
+                if self.snapshot.live == message.snapshot.live
+                and self.snapshot.per == message.snapshot.per
+                else message.snapshot,
+                generation=message.generation,
+            )
+        self.snapshot = message.snapshot
+        self.paint()
+        self._fetch_done()
+        self._start_slow(message.snapshot)
+        if self.accord.first_data_marker:  # bench/dash.py: stop after the first data frame
+            self.accord.first_data_marker = False
+            self.app.call_after_refresh(self._first_frame_done)
+
+    def _first_frame_done(self) -> None:
+        """bench/dash.py: note when the first data frame was painted, then exit."""
+        import os
+        import time
+
+        marker = os.environ.get("ACCORD_DASH_FIRST_DATA_FILE")
+        if marker:
+            with open(marker, "w", encoding="utf-8") as out:
+                out.write(f"{time.time()}\n")
+        self.app.exit(None, 0, "first data frame")
+
+    @on(DataFailed)
+    def _failed(self, message: DataFailed) -> None:
+        now = self.accord.now()
+        self.freshness = self.freshness.failed(message.error, now)
+        self._paint_stale()
+        self._paint_header()
+        self._fetch_done()
+
+    @on(WorkspaceReloaded)
+    def _reloaded(self, message: WorkspaceReloaded) -> None:
+        self._loading = False
+        app = self.accord
+        app.ws = message.workspace
+        app.source.reset()
+        self.generation += 1
+        self.query_one("#reload-banner", Banner).say("")
+        self.query_one(OwnersPanel).repaint(app.ws)
+        self.paint()
+        self._start_fetch()
+
+    @on(WorkspaceInvalid)
+    def _invalid(self, message: WorkspaceInvalid) -> None:
+        self._loading = False
+        self.query_one("#reload-banner", Banner).say(
+            f"Agreements not reloaded (showing the last good version): {message.error}"
+        )
+
+    # --- painting ------------------------------------------------------------------
+
+    def paint(self) -> None:
+        """Bring every panel up to date with the snapshot (changed cells only)."""
+        app = self.accord
+        snap = self.snapshot
+        self._paint_header()
+        self.query_one(CommitmentTable).show(app.ws, snap, self.query_text)
+        if snap is None:
+            return
+        self.query_one(FunnelTable).show(snap.funnel)
+        ages_at = app.now() if snap.live else snap.as_of
+        self.query_one(AttentionTable).show(
+            app.ws, snap.attention, ages_at, total=snap.attention_total, query=self.query_text
+        )
+
+    def _paint_stale(self) -> None:
+        fresh = self.freshness
+        banner = self.query_one("#stale-banner", Banner)
+        if not fresh.stale or fresh.failing_since is None:
+            banner.say("")
+            return
+        tz = self.accord.ws.tz
+        since = fresh.failing_since.astimezone(tz).strftime("%H:%M")
+        shown = (
+            f"the numbers are from {format_clock(fresh.last_refresh, tz)}"
+            if fresh.last_refresh is not None and self.snapshot is not None
+            else "no numbers yet"
+        )
+        banner.say(f"STALE since {since} — {shown}; retrying. {fresh.error}")
+
+    def _paint_header(self) -> None:
+        app = self.accord
+        header = self.query_one(StatusHeader)
+        tz = app.ws.tz
+        snap = self.snapshot
+        as_of = app.at or (snap.as_of if snap else app.now())
+        header.show("title", f"Accord · {app.ws.settings.name}")
+        header.show("period", f"funnel per {app.per}: {describe_period(app.per, as_of, tz)}")
+        if app.at is not None:
+            header.show("asof", f"TIME TRAVEL as of {format_moment(app.at, tz)} (esc: live)")
+        else:
+            header.show("asof", f"as of {format_moment(as_of, tz)} (live)")
+        header.show("filter", f"filter: {self.query_text}" if self.query_text else "")
+        fresh = self.freshness
+        parts = []
+        if snap is not None:
+            parts.append(f"{snap.store.events:,} events")
+            parts.append(f"last event {format_moment(snap.store.last_event_at, tz, seconds=True)}")
+        if fresh.last_refresh is not None:
+            parts.append(f"refreshed {format_clock(fresh.last_refresh, tz)}")
+        header.show("freshness", " · ".join(parts) or "loading…")
+        if fresh.stale and fresh.failing_since is not None:
+            since = fresh.failing_since.astimezone(tz).strftime("%H:%M")
+            header.show("state", f"STALE since {since}")
+        else:
+            header.show("state", "● live" if snap is not None else "○ connecting")
+        header.set_stale(fresh.stale)
+
+    # --- selection --------------------------------------------------------------------
+
+    @on(StageSelected)
+    def _stage(self, message: StageSelected) -> None:
+        self.query_one(OwnersPanel).show_stage(self.accord.ws, message.stage_id)
+
+    @on(CommitmentSelected)
+    def _commitment(self, message: CommitmentSelected) -> None:
+        self.query_one(OwnersPanel).show_commitment(self.accord.ws, message.key)
+
+    @on(CommitmentOpened)
+    def _open(self, message: CommitmentOpened) -> None:
+        self.open_commitment(message.key)
+
+    def open_commitment(self, key: tuple[str, str]) -> None:
+        from tui.screens.detail import DetailScreen
+
+        app = self.accord
+        if not any(ref.key == key for ref in app.ws.commitments()):
+            self.notify(f"No commitment {key[0]}/{key[1]}", severity="warning")
+            return
+        self.app.push_screen(DetailScreen(key, self.snapshot))
+
+    def jump_to(self, key: tuple[str, str]) -> None:
+        """Select a commitment in its panel (clearing a filter that hides it)."""
+        table = self.query_one(CommitmentTable)
+        if not table.select(key):
+            self.query_text = ""
+            self.paint()
+            table.select(key)
+        table.focus()
+
+    # --- size -----------------------------------------------------------------------------
+
+    def on_resize(self, event: Resize) -> None:
+        width, height = event.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        self.set_class(width < WIDE, "-narrow")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"The terminal is {width}×{height}; the dashboard needs at least "
+                f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window (q quits)."
+            )
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_cycle_period(self) -> None:
+        app = self.accord
+        app.per = cycle_period(app.per)
+        self.generation += 1
+        self._paint_header()
+        self._start_fetch()
+
+    def action_time_travel(self) -> None:
+        from tui.dialogs.as_of import AsOfDialog
+
+        app = self.accord
+        self.app.push_screen(AsOfDialog(app.ws.tz, app.at), self._travel)
+
+    def _travel(self, result: dt.datetime | None | bool) -> None:
+        if result is False:  # cancelled
+            return
+        self.set_as_of(result if isinstance(result, dt.datetime) else None)
+
+    def set_as_of(self, at: dt.datetime | None) -> None:
+        """Evaluate as of `at` (None: now, live)."""
+        app = self.accord
+        if app.at == at:
+            return
+        app.at = at
+        self.generation += 1
+        self._paint_header()
+        self._start_fetch()
+
+    def action_filter(self) -> None:
+        from tui.dialogs.filter import FilterDialog
+
+        self.app.push_screen(FilterDialog(self.query_text), self._filtered)
+
+    def _filtered(self, result: str | None) -> None:
+        if result is None:
+            return
+        self.set_filter(result)
+
+    def set_filter(self, text: str) -> None:
+        self.query_text = text.strip()
+        self.paint()
+
+    def action_refresh(self) -> None:
+        self._start_fetch()
+
+    def action_clear(self) -> None:
+        if self.query_text:
+            self.set_filter("")
+        elif self.accord.at is not None:
+            self.set_as_of(None)
+
+    def action_focus_panel(self, panel: str) -> None:
+        self.query_one(f"#{panel}").focus()
