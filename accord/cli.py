@@ -87,8 +87,14 @@ def codeowners(path: Path) -> None:
 
 @main.command()
 @PATH_ARG
-@click.option("--within", "within_days", type=click.IntRange(min=0), default=30, show_default=True,
-              help="Also list agreements due for review within this many days.")
+@click.option(
+    "--within",
+    "within_days",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    help="Also list agreements due for review within this many days.",
+)
 def review(path: Path, within_days: int) -> None:
     """List agreements whose review date has passed or is near."""
     ws = _workspace(path)
@@ -160,8 +166,12 @@ def site() -> None:
 
 @site.command("build")
 @PATH_ARG
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the built site (default: site_dir of mkdocs.yml).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the built site (default: site_dir of mkdocs.yml).",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings (e.g. a shallow clone).")
 def site_build(path: Path, out: Path | None, strict: bool) -> None:
     """Build the wiki (same as `mkdocs build` with the accord plugin)."""
@@ -175,8 +185,9 @@ def site_build(path: Path, out: Path | None, strict: bool) -> None:
 
 @site.command("serve")
 @PATH_ARG
-@click.option("--dev-addr", metavar="HOST:PORT",
-              help="Address to serve on (default 127.0.0.1:8000).")
+@click.option(
+    "--dev-addr", metavar="HOST:PORT", help="Address to serve on (default 127.0.0.1:8000)."
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings.")
 def site_serve(path: Path, dev_addr: str | None, strict: bool) -> None:
     """Serve the wiki with live reload while you edit the agreements."""
@@ -187,8 +198,13 @@ def site_serve(path: Path, dev_addr: str | None, strict: bool) -> None:
 
 @site.command("generate")
 @PATH_ARG
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the Markdown pages into.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the Markdown pages into.",
+)
 @click.option("--no-history", is_flag=True, help="Skip reading git history.")
 def site_generate(path: Path, out: Path, no_history: bool) -> None:
     """Write the wiki's pages as plain Markdown, for any Markdown site builder."""
@@ -214,13 +230,28 @@ def _run_mkdocs(action: Callable[[], None]) -> None:
 
 @main.command()
 @PATH_ARG
-@click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=5.0,
-              show_default=True, help="Live events per second.")
-@click.option("--seconds", type=click.FloatRange(min=0), default=None,
-              help="Stream for this long (default: until Ctrl-C).")
-@click.option("--history", "history_days", type=click.IntRange(min=0), default=None,
-              metavar="DAYS", help="Back-fill DAYS of past data ending now; streams only "
-              "when --seconds or --rate is also given.")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    help="Live events per second.",
+)
+@click.option(
+    "--seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Stream for this long (default: until Ctrl-C).",
+)
+@click.option(
+    "--history",
+    "history_days",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="DAYS",
+    help="Back-fill DAYS of past data ending now; streams only "
+    "when --seconds or --rate is also given.",
+)
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same history).")
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 @click.pass_context
@@ -301,16 +332,28 @@ def _parse_at(text: str | None, ws: Workspace) -> dt.datetime | None:
 
 @main.command()
 @PATH_ARG
-@click.option("--at", "at_text", metavar="ISO-8601", default=None,
-              help="Evaluate as of this time, by the agreements committed then "
-              "(no offset: the workspace's time zone).")
-@click.option("--current", is_flag=True,
-              help="With --at: judge by the agreements in the working tree instead of git.")
+@click.option(
+    "--at",
+    "at_text",
+    metavar="ISO-8601",
+    default=None,
+    help="Evaluate as of this time, by the agreements committed then "
+    "(no offset: the workspace's time zone).",
+)
+@click.option(
+    "--current",
+    is_flag=True,
+    help="With --at: judge by the agreements in the working tree instead of git.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print SPEC §5's JSON object.")
 @click.option("--check", is_flag=True, help="Exit 1 if any commitment is breached.")
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 def status(
-    path: Path, at_text: str | None, current: bool, as_json: bool, check: bool,
+    path: Path,
+    at_text: str | None,
+    current: bool,
+    as_json: bool,
+    check: bool,
     store_url: str | None,
 ) -> None:
     """Evaluate every commitment of the active agreements against the funnel data."""
@@ -359,15 +402,26 @@ def status(
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".demo",
-                required=False)
-@click.option("--days", type=click.IntRange(min=1, max=3650), default=365, show_default=True,
-              help="Days of funnel data and git history to generate.")
+@click.argument(
+    "directory", type=click.Path(file_okay=False, path_type=Path), default=".demo", required=False
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1, max=3650),
+    default=365,
+    show_default=True,
+    help="Days of funnel data and git history to generate.",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="Random seed for the data.")
 @click.option("--no-dash", is_flag=True, help="Do not open the dashboard at the end.")
 @click.option("--no-site", is_flag=True, help="Do not build the wiki.")
-@click.option("--rate", type=click.FloatRange(min=0), default=2.0, show_default=True,
-              help="Live simulated events per second while the dashboard is open (0: none).")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="Live simulated events per second while the dashboard is open (0: none).",
+)
 def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, rate: float) -> None:
     """Build a realistic demo workspace in DIRECTORY (default .demo): a year of git history,
     funnel data and the wiki; then open the dashboard with live simulated events."""
@@ -387,14 +441,17 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     commits = write_history(directory, today=now.date())
     click.echo(f"1/3 agreements: {commits} commits of history in {directory}/")
     ws = _workspace(directory)
-    with open_store(ws) as store, Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
+    with (
+        open_store(ws) as store,
+        Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task("2/3 funnel data (days)", total=days + 1)
         n_leads, n_events = write_funnel(
             ws, store, days, seed, end=now, progress=lambda n: bar.advance(task, n)

@@ -13,17 +13,27 @@ the state of just the leads those events touch. A commitment whose period has
 changed (a new month, or a rolling window) is recomputed in full. Both paths
 compute values with the same code from the same state, so a refresh gives what
 a full evaluation would.
+
+To keep a refresh cheap: the new events are read once (two small queries by
+``event_id`` and ``at``) and grouped by (type, stage) for all commitments; each
+commitment builds its refresh statement once, with bound parameters, and reruns
+it; cohort rows are plain tuples (compact, and not scanned by the garbage
+collector); an `open` commitment keeps its sorted waiting list and a heap of
+deadlines, updated for the touched leads instead of re-sorted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
+from sqlalchemy.sql.elements import BindParameter
 
 from accord import model as m
 from accord._calendar import elapsed_fraction, period_bounds
@@ -45,6 +55,16 @@ if TYPE_CHECKING:
 
 _MAX_IN = 5000
 """More touched leads than this and a commitment is recomputed in full."""
+
+# Bound parameters of the refresh statements, built once per commitment and run
+# with new values on every refresh (building SQLAlchemy constructs is the slow part).
+_P_START = bindparam("start", type_=events.c.at.type)
+_P_AT = bindparam("at", type_=events.c.at.type)
+_P_ONLY: BindParameter[Any] = bindparam("only", expanding=True)
+_P_SEEN: _sql.Seen = (
+    bindparam("seen_at", type_=events.c.at.type),
+    bindparam("seen_id", type_=events.c.event_id.type),
+)
 
 
 def resolve_at(ws: Workspace, at: dt.datetime | None) -> dt.datetime:
@@ -73,8 +93,10 @@ def measured(ws: Workspace, at: dt.datetime) -> list[CommitmentRef]:
     return [ref for ref in ws.commitments() if ref.agreement.id in ids]
 
 
-@dataclass
-class _Row:
+class _Row(NamedTuple):
+    """One lead of a cohort. A tuple of atoms: compact, and untracked by the garbage
+    collector, whose passes over a large cohort would otherwise dominate a refresh."""
+
     first_at: dt.datetime
     to_at: dt.datetime | None
     deadline: dt.datetime | None = None
@@ -93,6 +115,31 @@ class _State:
     window: tuple[dt.datetime, dt.datetime] | None = None
     amount: Decimal = Decimal(0)
     rows: dict[str, _Row] = field(default_factory=dict)
+    stmts: dict[str, Select[Any]] = field(default_factory=dict)
+    """Refresh statements with bound parameters, built on first use."""
+    waiting: list[tuple[dt.datetime, str]] | None = None
+    """`open`: the waiting leads as ``(first_at, lead)``, sorted (None: not yet built)."""
+    pending: list[tuple[dt.datetime, dt.datetime, str]] = field(default_factory=list)
+    """`open`: a heap of ``(deadline, first_at, lead)`` of leads not yet overdue; entries
+    of leads changed since are stale and skipped."""
+
+    def forget(self, lead: str, row: _Row) -> None:
+        """Drop a lead's row from the waiting list (its pending entry goes stale)."""
+        if self.waiting is None:
+            return
+        key = (row.first_at, lead)
+        i = bisect_left(self.waiting, key)
+        if i < len(self.waiting) and self.waiting[i] == key:
+            del self.waiting[i]
+
+    def note(self, lead: str, row: _Row, at: dt.datetime) -> None:
+        """Add a lead's new row to the waiting list or the pending heap."""
+        if self.waiting is None:
+            return
+        if row.deadline is None or at > row.deadline:
+            insort(self.waiting, (row.first_at, lead))
+        else:
+            heapq.heappush(self.pending, (row.deadline, row.first_at, lead))
 
 
 def _state(ws: Workspace, ref: CommitmentRef, dialect: str) -> _State:
@@ -147,16 +194,33 @@ class _Calc:
             st.amount = self._amount(conn, st, start, None, None)
             return
         from_m, to_m = st.matchers
-        stmt = _sql.cohort(from_m, to_m, st.flt, start, at, only=only, open_only=st.kind == "open")
+        is_open = st.kind == "open"
         if only is None:
-            st.rows = {}
-        else:
-            for lead in only:
-                st.rows.pop(lead, None)
-        for row in conn.execute(stmt):
-            lead, first_at = row[0], row[1]
-            to_at = row[2] if st.kind != "open" else None
-            st.rows[lead] = self._row(st, first_at, to_at)
+            full = _sql.cohort(from_m, to_m, st.flt, start, at, open_only=is_open)
+            st.rows, st.waiting, st.pending = {}, None, []
+            for row in conn.execute(full):
+                st.rows[row[0]] = self._row(st, row[1], None if is_open else row[2])
+            return
+        stmt = st.stmts.get("cohort")
+        if stmt is None:
+            stmt = _sql.cohort(
+                from_m,
+                to_m,
+                st.flt,
+                None if is_open else _P_START,
+                _P_AT,
+                only=_P_ONLY,
+                open_only=is_open,
+            )
+            st.stmts["cohort"] = stmt
+        for lead in only:
+            old = st.rows.pop(lead, None)
+            if old is not None:
+                st.forget(lead, old)
+        for row in conn.execute(stmt, {"start": start, "at": at, "only": list(only)}):
+            new = self._row(st, row[1], None if is_open else row[2])
+            st.rows[row[0]] = new
+            st.note(row[0], new, at)
 
     def _amount(
         self,
@@ -167,23 +231,31 @@ class _Calc:
         seen: _sql.Seen | None,
     ) -> Decimal:
         (match,) = st.matchers
-        if st.kind == "count":
-            stmt = _sql.count_leads(match, st.flt, start, self.at, only=only, seen=seen)
+        build = _sql.count_leads if st.kind == "count" else _sql.sum_value
+        if only is None or seen is None:
+            value = conn.execute(
+                build(match, st.flt, start, self.at, only=only, seen=seen)
+            ).scalar()
         else:
-            stmt = _sql.sum_value(match, st.flt, start, self.at, only=only, seen=seen)
-        value = conn.execute(stmt).scalar()
+            stmt = st.stmts.get("amount")
+            if stmt is None:
+                stmt = build(match, st.flt, _P_START, _P_AT, only=_P_ONLY, seen=_P_SEEN)
+                st.stmts["amount"] = stmt
+            seen_at, seen_id = seen
+            params = {"start": start, "at": self.at, "only": list(only)}
+            params |= {"seen_at": seen_at, "seen_id": seen_id}
+            value = conn.execute(stmt, params).scalar()
         return Decimal(0) if value is None else Decimal(str(value))
 
     def _row(self, st: _State, first_at: dt.datetime, to_at: dt.datetime | None) -> _Row:
         spec = st.spec
-        row = _Row(first_at, to_at)
         if st.kind == "within":
-            row.deadline = self.deadline(first_at, spec.limit, spec.clock)
-        elif st.kind == "open" and spec.older_than is not None:
-            row.deadline = self.deadline(first_at, spec.older_than, spec.clock)
-        elif st.kind == "duration" and to_at is not None:
-            row.hours = self.hours(first_at, to_at, spec.clock)
-        return row
+            return _Row(first_at, to_at, self.deadline(first_at, spec.limit, spec.clock))
+        if st.kind == "open" and spec.older_than is not None:
+            return _Row(first_at, to_at, self.deadline(first_at, spec.older_than, spec.clock))
+        if st.kind == "duration" and to_at is not None:
+            return _Row(first_at, to_at, None, self.hours(first_at, to_at, spec.clock))
+        return _Row(first_at, to_at)
 
     def update(self, conn: Connection, st: _State, touched: set[str], seen: _sql.Seen) -> None:
         """Bring `st` from the evaluation that saw `seen` to `self.at`, given the leads
@@ -237,13 +309,33 @@ class _Calc:
         if st.kind == "duration":
             hours = [r.hours for r in rows if r.hours is not None]
             return nearest_rank(hours, spec.percentile), len(hours), None
-        waiting = sorted(
-            (r.first_at, lead)
-            for lead, r in st.rows.items()
-            if r.deadline is None or at > r.deadline
-        )
-        ids = [lead for _, lead in waiting]
+        ids = [lead for _, lead in self._waiting(st)]
         return len(ids), len(ids), ids
+
+    def _waiting(self, st: _State) -> list[tuple[dt.datetime, str]]:
+        """The sorted waiting list of an `open` state as of `self.at`: built once, then
+        kept up to date as rows change and deadlines pass."""
+        at = self.at
+        if st.waiting is None:
+            st.waiting, st.pending = [], []
+            for lead, r in st.rows.items():
+                if r.deadline is None or at > r.deadline:
+                    st.waiting.append((r.first_at, lead))
+                else:
+                    st.pending.append((r.deadline, r.first_at, lead))
+            st.waiting.sort()
+            heapq.heapify(st.pending)
+            return st.waiting
+        while st.pending and st.pending[0][0] < at:
+            deadline, first_at, lead = heapq.heappop(st.pending)
+            now = st.rows.get(lead)
+            if now is None or now.first_at != first_at or now.deadline != deadline:
+                continue  # stale: the lead's row changed since
+            key = (first_at, lead)
+            i = bisect_left(st.waiting, key)
+            if i == len(st.waiting) or st.waiting[i] != key:
+                st.waiting.insert(i, key)
+        return st.waiting
 
     def result(self, st: _State) -> CommitmentResult:
         ref = st.ref
@@ -336,18 +428,17 @@ class Evaluator:
                     events.c.event_id > self.last_event_id
                 )
             ).one()
-            delta: list[tuple[str, str, str | None]] = []
+            # One pass over the delta shared by all commitments: leads by (type, stage).
+            delta: dict[tuple[str, str | None], set[str]] = {}
             for stmt in _sql.visible_delta(self.last_event_id, self.at, when):
-                delta.extend((r.lead_id, r.type, r.stage) for r in conn.execute(stmt))
+                for _, lead, kind, stage in conn.execute(stmt).tuples():
+                    delta.setdefault((kind, stage), set()).add(lead)
             for st in self._states:
-                touched = {
-                    lead
-                    for lead, kind, stage in delta
-                    if any(
-                        kind == mt.type and (mt.stage is None or stage == mt.stage)
-                        for mt in st.matchers
-                    )
-                }
+                touched: set[str] = set()
+                for mt in st.matchers:
+                    for (kind, stage), found in delta.items():
+                        if kind == mt.type and (mt.stage is None or stage == mt.stage):
+                            touched |= found
                 calc.update(conn, st, touched, seen)
         old = self._info
         last_at = old.last_event_at

@@ -29,14 +29,23 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import NamedFromClause
 
 from accord import model as m
 from accord.store._schema import events, leads
 
 Where = Mapping[str, m.Scalar | list[m.Scalar]]
-Seen = tuple[dt.datetime, int]
+When = dt.datetime | BindParameter[Any]
+"""An instant, or a bound parameter standing for one (statements built once, run often)."""
+Only = Sequence[str] | BindParameter[Any]
+"""Lead ids, or an expanding bound parameter standing for them."""
+Seen = tuple[dt.datetime, int] | tuple[BindParameter[Any], BindParameter[Any]]
 """What an earlier evaluation saw: events with ``at <= T_old`` and ``event_id <= last_id``."""
+
+
+def _in(column: Any, only: Only) -> ColumnElement[bool]:
+    return column.in_(only if isinstance(only, BindParameter) else list(only))  # type: ignore[no-any-return]
 
 
 def matches(e: NamedFromClause, match: m.EventMatch) -> ColumnElement[bool]:
@@ -97,16 +106,16 @@ def _with_filter(
 def _period_leads(
     match: m.EventMatch,
     flt: ColumnElement[bool] | None,
-    start: dt.datetime,
-    at: dt.datetime,
-    only: Sequence[str] | None,
+    start: When,
+    at: When,
+    only: Only | None,
     seen: Seen | None,
     column: Any,
 ) -> Select[Any]:
     e = events.alias("e")
     conds = [matches(e, match), e.c.at >= start, e.c.at <= at]
     if only is not None:
-        conds.append(e.c.lead_id.in_(list(only)))
+        conds.append(_in(e.c.lead_id, only))
     if seen is not None:
         p = events.alias("p")
         seen_at, seen_id = seen
@@ -125,10 +134,10 @@ def _period_leads(
 def count_leads(
     match: m.EventMatch,
     flt: ColumnElement[bool] | None,
-    start: dt.datetime,
-    at: dt.datetime,
+    start: When,
+    at: When,
     *,
-    only: Sequence[str] | None = None,
+    only: Only | None = None,
     seen: Seen | None = None,
 ) -> Select[Any]:
     """Distinct leads with a matching event in ``[start, at]``.
@@ -144,10 +153,10 @@ def count_leads(
 def sum_value(
     match: m.EventMatch,
     flt: ColumnElement[bool] | None,
-    start: dt.datetime,
-    at: dt.datetime,
+    start: When,
+    at: When,
     *,
-    only: Sequence[str] | None = None,
+    only: Only | None = None,
     seen: Seen | None = None,
 ) -> Select[Any]:
     """Sum of ``leads.value`` over the distinct leads `count_leads` counts."""
@@ -160,10 +169,10 @@ def cohort(
     start_match: m.EventMatch,
     end_match: m.EventMatch,
     flt: ColumnElement[bool] | None,
-    start: dt.datetime | None,
-    at: dt.datetime,
+    start: When | None,
+    at: When,
     *,
-    only: Sequence[str] | None = None,
+    only: Only | None = None,
     open_only: bool = False,
 ) -> Select[Any]:
     """Rows ``(lead_id, first_at, to_at)``: each lead's first `start_match` event as of
@@ -183,7 +192,7 @@ def cohort(
             )
         )
     if only is not None:
-        conds.append(e.c.lead_id.in_(list(only)))
+        conds.append(_in(e.c.lead_id, only))
     first = (
         _with_filter(select(e.c.lead_id, func.min(e.c.at).label("first_at")).select_from(e), e, flt)
         .where(*conds)
