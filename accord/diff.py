@@ -72,8 +72,16 @@ class FieldChange:
         Whole entities read ``Agreement marketing-sales-sla added``, list items
         matched by id read ``commitment hot-callback added``, other fields
         ``warn added: 90%`` / ``warn removed (was 90%)``. Long values are
-        shortened to about `MAX_SHOWN` characters.
+        shortened to about `MAX_SHOWN` characters. Computed once per change (the
+        wiki shows each change on an entity page and in the changelog).
         """
+        described: str | None = self.__dict__.get("_described")
+        if described is None:
+            described = self._describe()
+            object.__setattr__(self, "_described", described)  # a cache, not a field
+        return described
+
+    def _describe(self) -> str:
         if self.path == "":
             subject = _entity_name(self.new if self.op == "added" else self.old)
             if self.op != "changed":
@@ -185,13 +193,25 @@ def _ids(items: list[Any]) -> list[str] | None:
     return ids if len(set(ids)) == len(ids) else None
 
 
+_LEAF = (str, int, float, bool, type(None))
+
+
 def _diff(old: Any, new: Any, path: str, out: list[FieldChange]) -> None:
+    kind = type(old)
+    if kind is type(new) and kind in _LEAF:  # the common case, without the general checks
+        if old != new and not (kind is float and math.isnan(old) and math.isnan(new)):
+            out.append(FieldChange(path, old, new, "changed"))
+        return
     if isinstance(old, dict) and isinstance(new, dict):
+        prefix = f"{path}." if path else ""
         for key, value in new.items():
             if key in old:
-                _diff(old[key], value, _join(path, key), out)
+                was = old[key]
+                if was is value or (type(was) is str and type(value) is str and was == value):
+                    continue
+                _diff(was, value, prefix + key, out)
             else:
-                out.append(FieldChange(_join(path, key), None, value, "added"))
+                out.append(FieldChange(prefix + key, None, value, "added"))
         for key, value in old.items():
             if key not in new:
                 out.append(FieldChange(_join(path, key), value, None, "removed"))

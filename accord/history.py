@@ -13,9 +13,13 @@ Provides:
 * `pr_url` / `commit_url` — links for a commit given the Workspace's ``repo_url``.
 
 How: one ``git log --first-parent --raw -z`` over the folder lists every
-change, one ``git cat-file --batch`` process reads the changed files, each is
-parsed with `accord._yaml.parse_documents`, and a running snapshot of
-``(kind, id) → (file, data)`` is diffed commit by commit, oldest first. A file
+change; while it is still writing, one ``git cat-file --batch`` process reads
+the changed files a few hundred at a time (one round trip per batch), and each
+blob is parsed once (cached by blob id) without the position index the validator
+needs — falling back to `accord._yaml.parse_documents` for anything unusual,
+so errors read the same — and a running snapshot of ``(kind, id) → (file,
+data)`` is diffed commit by commit, oldest first, for the entities of the
+changed files only. A file
 that cannot be parsed at some commit is noted and keeps its last readable
 version. Merges count once, as the change they brought to the branch.
 
@@ -33,6 +37,7 @@ import os
 import re
 import shlex
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,8 +45,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from ruamel.yaml import events as ev
+from ruamel.yaml.error import YAMLError
+
 from accord._errors import HistoryError, LoadError
-from accord._yaml import MAX_BYTES, decode, parse_documents
+from accord._yaml import (
+    _SUSPECT,
+    MAX_BYTES,
+    MAX_DEPTH,
+    _parser,
+    decode,
+    parse_documents,
+    resolve_plain,
+)
 from accord.diff import EntityKey, FieldChange, diff_snapshots, entity_key
 
 __all__ = [
@@ -331,6 +347,40 @@ class _Blobs:
         stdout.read(1)  # the newline after each object
         return data
 
+    def read_many(self, shas: Sequence[str], limit: int) -> list[bytes | HistoryError]:
+        """The contents of `shas` (one round trip), or why each cannot be read.
+
+        Keep `shas` to a few hundred: all ids are written before any reply is
+        read, so they must fit in the pipe's buffer.
+        """
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(b"".join(sha.encode() + b"\n" for sha in shas))
+            stdin.flush()
+        except BrokenPipeError:
+            raise HistoryError("git cat-file stopped unexpectedly") from None
+        out: list[bytes | HistoryError] = []
+        for sha in shas:
+            header = stdout.readline().split()
+            if not header:
+                raise HistoryError("git cat-file stopped unexpectedly")
+            if len(header) != 3:
+                out.append(HistoryError(f"object {sha} is missing from the repository"))
+                continue
+            size = int(header[2])
+            if size > limit:
+                _skip(stdout, size + 1)
+                out.append(
+                    HistoryError(
+                        f"file is {size:,} bytes; agreement files may be at most {limit:,}"
+                    )
+                )
+                continue
+            out.append(stdout.read(size))
+            stdout.read(1)
+        return out
+
 
 def _skip(stream: IO[bytes], size: int) -> None:
     while size > 0:
@@ -354,10 +404,17 @@ class _Change:
     path: str  # relative to the repository root
 
 
+_CHUNK = 1 << 16  # bytes of git log output read at a time
+
+
 def _log(repo: _Repo, rev: str, agreements_dir: str) -> Iterator[tuple[list[str], list[_Change]]]:
-    """Commits newest first, each as its header fields and its file changes."""
-    proc = _git(
-        repo.root,
+    """Commits newest first, each as its header fields and its file changes.
+
+    Streamed: commits are yielded while git is still writing the rest, so the
+    caller can read and parse files meanwhile. Raises `HistoryError` (after the
+    last commit) when git fails.
+    """
+    args = [
         "log",
         "--first-parent",
         "--diff-merges=first-parent",
@@ -375,8 +432,47 @@ def _log(repo: _Repo, rev: str, agreements_dir: str) -> Iterator[tuple[list[str]
         rev,
         "--",
         agreements_dir,
-    )
-    tokens = proc.stdout.split(b"\0")
+    ]
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                _command(repo.root, args), stdout=subprocess.PIPE, stderr=errors, env=_env()
+            )
+        except FileNotFoundError:
+            raise HistoryError("git is not installed (or not on PATH)") from None
+        except OSError as exc:
+            raise HistoryError(f"git could not be run: {exc}") from None
+        stdout = proc.stdout
+        assert stdout is not None
+        try:
+            pending: list[bytes] = []
+            tail = b""
+            while chunk := os.read(stdout.fileno(), _CHUNK):
+                tokens = (tail + chunk).split(b"\0")
+                tail = tokens.pop()
+                pending += tokens
+                last = next(
+                    (i for i in range(len(pending) - 1, 0, -1) if _starts_record(pending[i])), 0
+                )
+                if last:  # the records before the last start are complete
+                    yield from _records(pending[:last])
+                    del pending[:last]
+            pending.append(tail)
+        finally:
+            stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise HistoryError(_explain(repo.root, errors.read()))
+    yield from _records(pending)
+
+
+def _starts_record(token: bytes) -> bool:
+    return token[:1] == b"\x1e" or token.lstrip(b"\n")[:1] == b"\x1e"
+
+
+def _records(tokens: list[bytes]) -> Iterator[tuple[list[str], list[_Change]]]:
+    """Parse whole records of the ``git log --raw -z`` output."""
     i, n = 0, len(tokens)
     while i < n:
         head = tokens[i].lstrip(b"\n")
@@ -409,13 +505,118 @@ def _date(text: str) -> datetime:
 
 def _entities(data: bytes, file: str) -> dict[EntityKey, dict[str, Any]]:
     """Entities of one file's content; `LoadError` if it cannot be read."""
-    docs = parse_documents(decode(data, file), file)
+    text = decode(data, file)
+    docs = _quick_documents(text)
+    if docs is None:  # something unusual: the full parser says exactly what
+        docs = [doc.data for doc in parse_documents(text, file)]
     found: dict[EntityKey, dict[str, Any]] = {}
     for doc in docs:
-        key = entity_key(doc.data)
+        key = entity_key(doc)
         if key is not None and key not in found:
-            found[key] = doc.data
+            found[key] = doc
     return found
+
+
+class _Unusual(Exception):
+    """The quick parser met something only `parse_documents` reports properly."""
+
+
+def _quick_documents(text: str) -> list[dict[str, Any]] | None:
+    """The documents' data as `parse_documents` gives it, without positions.
+
+    History needs the values only, not the position index that makes the
+    validator's loader slower. Anything the full parser refuses or reports
+    (anchors, tags, directives, duplicate or non-text keys, suspicious escapes,
+    deep nesting, syntax errors) returns ``None``, so the caller asks
+    `parse_documents`, which gives the exact error.
+    """
+    parser = _parser(text)
+    get = parser.get_event
+    docs: list[dict[str, Any]] = []
+    try:
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is ev.StreamEndEvent:
+                return docs
+            if kind is not ev.DocumentStartEvent:
+                continue  # StreamStartEvent
+            if getattr(event, "version", None) is not None or getattr(event, "tags", None):
+                return None
+            data = _quick_node(get, get(), 0)
+            get()  # DocumentEndEvent
+            if data is None:
+                continue
+            if type(data) is not dict:
+                return None
+            docs.append(data)
+    except (_Unusual, YAMLError, RecursionError):
+        return None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+
+
+_Scalar, _SeqStart, _SeqEnd = ev.ScalarEvent, ev.SequenceStartEvent, ev.SequenceEndEvent
+_MapStart, _MapEnd = ev.MappingStartEvent, ev.MappingEndEvent
+
+
+_PLAIN: dict[str, Any] = {}  # plain scalar → its value: agreements repeat their words
+
+
+def _plain(text: str) -> Any:
+    value = _PLAIN.get(text, _PLAIN)
+    if value is _PLAIN:
+        value = resolve_plain(text)
+        if len(_PLAIN) < 50_000 and len(text) < 200:
+            _PLAIN[text] = value
+    return value
+
+
+def _quick_node(get: Any, event: Any, depth: int) -> Any:
+    kind = type(event)
+    if kind is _Scalar:
+        if event.anchor is not None or event.ctag is not None:
+            raise _Unusual
+        value = event.value
+        style = event.style
+        if not style and event.implicit[0]:
+            return _plain(value)
+        if style == '"' and _SUSPECT.search(value):
+            raise _Unusual
+        return value
+    if kind is not _MapStart and kind is not _SeqStart:
+        raise _Unusual  # aliases, and anything else unexpected
+    if event.anchor is not None or event.ctag is not None or depth >= MAX_DEPTH:
+        raise _Unusual
+    depth += 1
+    if kind is _MapStart:
+        mapping: dict[str, Any] = {}
+        while True:
+            child = get()
+            if type(child) is not _Scalar:
+                if type(child) is _MapEnd:
+                    return mapping
+                raise _Unusual
+            if child.anchor is not None or child.ctag is not None:
+                raise _Unusual
+            key: Any = child.value
+            if not child.style and child.implicit[0]:
+                key = _plain(key)
+                if type(key) is not str:
+                    raise _Unusual
+            elif child.style == '"' and _SUSPECT.search(key):
+                raise _Unusual
+            if key in mapping:
+                raise _Unusual
+            mapping[key] = _quick_node(get, get(), depth)
+    items: list[Any] = []
+    while True:
+        child = get()
+        if type(child) is _SeqEnd:
+            return items
+        items.append(_quick_node(get, child, depth))
 
 
 class _Snapshot:
@@ -441,22 +642,61 @@ class _Snapshot:
                 self.where.setdefault(key, set()).add(path)
 
 
-def _read_file(
-    blobs: _Blobs, change: _Change, file: str, cache: dict[tuple[str, str], Any]
-) -> dict[EntityKey, dict[str, Any]] | str:
-    """The entities of a changed file, or a message saying why it could not be read."""
-    key = (change.sha, file)
-    if key not in cache:
+class _Reader:
+    """Changed files' entities: blobs fetched a batch at a time, each parsed once (by blob id)."""
+
+    BATCH = 256
+
+    def __init__(self, blobs: _Blobs) -> None:
+        self._blobs = blobs
+        self._pending: dict[str, str] = {}  # blob id → the file it was first seen as
+        self._parsed: dict[str, dict[EntityKey, dict[str, Any]]] = {}
+        self._failed: dict[tuple[str, str], str] = {}
+        self._unparsed: dict[str, bytes | HistoryError] = {}  # kept for another file name
+
+    def want(self, sha: str, file: str) -> None:
+        """Note that blob `sha` will be needed; fetch and parse a batch when enough are noted."""
+        if sha in self._parsed or sha in self._unparsed or sha in self._pending:
+            return
+        self._pending[sha] = file
+        if len(self._pending) >= self.BATCH:
+            self.fetch()
+
+    def fetch(self) -> None:
+        """Read and parse every noted blob."""
+        pending, self._pending = self._pending, {}
+        shas = list(pending)
+        for sha, data in zip(shas, self._blobs.read_many(shas, MAX_BYTES), strict=True):
+            self._parse(sha, pending[sha], data)
+
+    def _parse(self, sha: str, file: str, data: bytes | HistoryError) -> None:
+        if isinstance(data, HistoryError):
+            self._unparsed[sha] = data
+            self._failed[(sha, file)] = f"{file}: {data}"
+            return
         try:
-            cache[key] = _entities(blobs.read(change.sha, MAX_BYTES), file)
+            self._parsed[sha] = _entities(data, file)
         except LoadError as exc:
             first = exc.problems[0].format() if exc.problems else str(exc)
             more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-            cache[key] = first + more
-        except HistoryError as exc:
-            cache[key] = f"{file}: {exc}"
-    result: dict[EntityKey, dict[str, Any]] | str = cache[key]
-    return result
+            self._unparsed[sha] = data  # the same blob may be read as another file
+            self._failed[(sha, file)] = first + more
+
+    def entities(self, sha: str, file: str) -> dict[EntityKey, dict[str, Any]] | str:
+        """The entities of blob `sha` (as file `file`), or why it could not be read."""
+        for _ in range(2):
+            found = self._parsed.get(sha)
+            if found is not None:
+                return found
+            failed = self._failed.get((sha, file))
+            if failed is not None:
+                return failed
+            if sha in self._unparsed:
+                self._parse(sha, file, self._unparsed[sha])
+            else:
+                self._pending[sha] = file
+                self.fetch()
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def entity_history(root: Path, agreements_dir: str = "agreements", rev: str = "HEAD") -> History:
@@ -496,12 +736,20 @@ def entity_history(root: Path, agreements_dir: str = "agreements", rev: str = "H
 
 def _walk(repo: _Repo, sha: str, agreements_dir: str, history: History) -> None:
     """Fill `history` from one log pass, diffing a running snapshot oldest first."""
-    entries = list(_log(repo, sha, agreements_dir))
+    entries: list[tuple[list[str], list[_Change]]] = []
     snapshot = _Snapshot()
-    cache: dict[tuple[str, str], Any] = {}
     commits: list[Commit] = []
     with _Blobs(repo.root) as blobs:
-        for header, file_changes in reversed(entries):
+        reader = _Reader(blobs)
+        # read and parse the changed files while git log is still writing
+        for entry in _log(repo, sha, agreements_dir):
+            entries.append(entry)
+            for change in entry[1]:
+                if change.status != "D" and _regular(change.mode) and _is_agreement(change.path):
+                    reader.want(change.sha, repo.rel(change.path))
+        reader.fetch()
+        entries.reverse()
+        for header, file_changes in entries:
             full, committed, authored, author, email, subject, body = header
             new_files: dict[str, dict[EntityKey, dict[str, Any]] | None] = {}
             for change in file_changes:
@@ -511,7 +759,7 @@ def _walk(repo: _Repo, sha: str, agreements_dir: str, history: History) -> None:
                 if change.status == "D" or not _regular(change.mode):
                     new_files[file] = None
                     continue
-                read = _read_file(blobs, change, file, cache)
+                read = reader.entities(change.sha, file)
                 if isinstance(read, str):
                     history.notes.append(
                         f"{full[:7]} ({committed[:10]}): {file} could not be read; its changes "
@@ -519,14 +767,16 @@ def _walk(repo: _Repo, sha: str, agreements_dir: str, history: History) -> None:
                     )
                     continue
                 new_files[file] = read
+            # only the entities of the changed files can change
             affected: set[EntityKey] = set()
             for file, entities in new_files.items():
-                affected.update(snapshot.files.get(file, {}))
-                affected.update(entities or {})
-            before = {k: v[1] for k in sorted(affected) if (v := snapshot.get(k)) is not None}
+                affected.update(snapshot.files.get(file, ()))
+                affected.update(entities or ())
+            keys = sorted(affected) if len(affected) > 1 else list(affected)
+            before = {k: v[1] for k in keys if (v := snapshot.get(k)) is not None}
             for file, entities in new_files.items():
                 snapshot.set(file, entities)
-            after = {k: v[1] for k in sorted(affected) if (v := snapshot.get(k)) is not None}
+            after = {k: v[1] for k in keys if (v := snapshot.get(k)) is not None}
             commits.append(
                 Commit(
                     sha=full,

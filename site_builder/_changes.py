@@ -8,16 +8,34 @@ they are http(s).
 
 from __future__ import annotations
 
+import functools
+import html
 import posixpath
+import re
+import shlex
 from collections.abc import Callable, Mapping, Sequence
+from urllib.parse import quote
 
 from accord.diff import EntityKey, FieldChange
 from accord.history import Commit, History, commit_url, pr_url
 from accord.workspace import Workspace
-from site_builder._render import link, text
+from site_builder._render import code, is_safe_url, link, text
 from site_builder.i18n import Labels
 
-__all__ = ["commit_line", "entity_target", "history_section", "changelog_entries"]
+__all__ = [
+    "commit_line",
+    "entity_target",
+    "history_section",
+    "html_link",
+    "HISTORY_OPEN",
+    "changelog_entries",
+    "changelog_html",
+    "older_note",
+]
+
+HISTORY_OPEN = '<ul class="accord-history">'
+"""First line of the raw HTML block of a one-entity history; the block ends at a
+line that is exactly ``</ul>`` and holds one ``<li>`` line per commit."""
 
 PAGE_OF_KIND = {
     "Agreement": "agreements/{id}.md",
@@ -78,21 +96,81 @@ def _table(ws: Workspace, kind: str) -> Mapping[str, object]:
         return {}
 
 
-def commit_line(commit: Commit, repo_url: str | None, lab: Labels) -> str:
-    """``**date** · author · subject · PR #12 · abc1234`` with links when `repo_url` allows."""
+def commit_line(commit: Commit, repo_url: str | None, lab: Labels, *, html: bool = False) -> str:
+    """``**date** · author · subject · PR #12 · abc1234`` with links when `repo_url` allows.
+
+    With `html`, the same line as HTML (``<strong>``, ``<a href>``) for a raw
+    HTML block, which Markdown passes through without inline processing.
+    """
+    date = commit.date.date().isoformat()
+    make_link = _html_link_quick if html else _link_quick
     parts = [
-        f"**{commit.date.date().isoformat()}**",
+        f"<strong>{date}</strong>" if html else f"**{date}**",
         text(commit.author),
         text(commit.subject),
     ]
     pr = pr_url(commit, repo_url)
     if commit.pr is not None:
         label = text(lab("pr", pr=commit.pr if commit.pr.startswith("!") else "#" + commit.pr))
-        parts.append(link(label, pr) if pr else label)
+        parts.append(make_link(label, pr) if pr else label)
     url = commit_url(commit, repo_url)
     sha = f"<code>{commit.short_sha}</code>"
-    parts.append(link(sha, url) if url else sha)
+    parts.append(make_link(sha, url) if url else sha)
     return " · ".join(parts)
+
+
+_SEGMENT = re.compile(r"[0-9A-Za-z]+")
+
+
+@functools.lru_cache(maxsize=64)
+def _checked_prefix(prefix: str, html: bool) -> str | None:
+    """`prefix` (a repository URL and path) as written in a link, or ``None`` if unsafe."""
+    probe = prefix + "/0"
+    written = html_link("", probe) if html else link("", probe)
+    if written == "":
+        return None
+    return written[written.index('"') + 1 : -len('/0"></a>')] if html else written[3:-3]
+
+
+def _quick(label: str, url: str, html: bool) -> str:
+    """`link` / `html_link` for commit and pull-request URLs: the repository part
+    is checked and quoted once, not per commit; other URLs take the full path."""
+    prefix, _, last = url.rpartition("/")
+    if _SEGMENT.fullmatch(last):
+        checked = _checked_prefix(prefix, html)
+        if checked is None:
+            return label
+        return f'<a href="{checked}/{last}">{label}</a>' if html else f"[{label}]({checked}/{last})"
+    return html_link(label, url) if html else link(label, url)
+
+
+def _html_link_quick(label: str, url: str) -> str:
+    return _quick(label, url, True)
+
+
+def _link_quick(label: str, url: str) -> str:
+    return _quick(label, url, False)
+
+
+def html_link(label: str, url: str) -> str:
+    """An HTML link with an already-escaped `label` to an absolute http(s)/mailto `url`.
+
+    The counterpart of `site_builder._render.link` for raw HTML blocks (where
+    MkDocs does not rewrite relative ``.md`` links, so only absolute URLs are
+    accepted); anything else gives the label alone.
+    """
+    if not is_safe_url(url):
+        return label
+    safe = quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
+    return f'<a href="{html.escape(safe, quote=True)}">{label}</a>'
+
+
+def older_note(lab: Labels, hidden: int, paths: Sequence[str], page: str) -> str:
+    """The line that says `hidden` older entries are left out and where to see them all."""
+    command = code(" ".join(["git log --", *map(shlex.quote, paths)]))
+    changelog = link(text(lab("changelog").lower()), relative(page, "changelog.md"))
+    line = text(lab("older_changes", n=hidden, changelog="\0", command="\1"))
+    return line.replace("&#0;", changelog, 1).replace("&#1;", command, 1)
 
 
 def _changes(changes: Sequence[FieldChange], indent: str) -> list[str]:
@@ -108,6 +186,7 @@ def history_section(
     *,
     name_entities: bool,
     heading: str = "##",
+    limit: int | None = None,
 ) -> str:
     """The "Change history" section for the entities `keys`, newest first.
 
@@ -120,6 +199,8 @@ def history_section(
         name_entities: group each commit's changes under the entity's name
             (pages about several entities).
         heading: the Markdown heading level of the section.
+        limit: show at most this many commits (the newest), then a line saying
+            how many older ones there are and how to list them with git.
     """
     out = [f"{heading} {lab('change_history')}", ""]
     if history is None or not history.available:
@@ -149,15 +230,24 @@ def history_section(
         return "\n".join(out)
     if len(keys) == 1 and not history.is_committed(keys[0]):
         out += [lab("not_committed"), ""]
-    for commit, mine in entries:
-        out.append(f"- {commit_line(commit, repo_url, lab)}")
-        for key, changes in mine:
-            if name_entities:
+    hidden = len(entries) - limit if limit is not None and len(entries) > limit else 0
+    shown = entries[: len(entries) - hidden]
+    if name_entities:  # Markdown: the entity names link to pages, which MkDocs resolves
+        for commit, mine in shown:
+            out.append(f"- {commit_line(commit, repo_url, lab)}")
+            for key, changes in mine:
                 out.append(f"    - {entity_label(ws, key, page)}")
                 out += _changes(changes, "        ")
-            else:
-                out += _changes(changes, "    ")
+    else:  # one raw HTML block: only absolute links, no Markdown inline work per entry
+        out.append(HISTORY_OPEN)
+        for commit, mine in shown:  # one line per commit; only the block's end is "</ul>"
+            items = "".join(f"<li>{text(c.describe())}</li>" for _, cs in mine for c in cs)
+            nested = f"<ul>{items}</ul>" if items else ""
+            out.append(f"<li>{commit_line(commit, repo_url, lab, html=True)}{nested}</li>")
+        out.append("</ul>")
     out.append("")
+    if hidden:
+        out += [older_note(lab, hidden, sorted(files) or ["."], page), ""]
     return "\n".join(out)
 
 
@@ -185,4 +275,26 @@ def changelog_entries(
                 continue
             out.append(f"    - {entity_label(ws, key, page)}")
             out += _changes(changes, "        ")
+    return out
+
+
+def changelog_html(ws: Workspace, commits: Sequence[Commit], lab: Labels) -> list[str]:
+    """`commits` with their changes as one raw HTML block (`HISTORY_OPEN`), one line each.
+
+    For the long tail of the changelog: entity names are plain text (no
+    relative links, which only MkDocs can resolve), links are absolute.
+    """
+    repo_url = ws.settings.repo_url
+    out = [HISTORY_OPEN]
+    for commit in commits:
+        groups = "".join(
+            f"<li>{text(key[0])} {text(entity_name(ws, key))}<ul>"
+            + "".join(f"<li>{text(c.describe())}</li>" for c in changes)
+            + "</ul></li>"
+            for key, changes in commit.changes.items()
+            if changes
+        )
+        nested = f"<ul>{groups}</ul>" if groups else ""
+        out.append(f"<li>{commit_line(commit, repo_url, lab, html=True)}{nested}</li>")
+    out.append("</ul>")
     return out

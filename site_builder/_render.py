@@ -39,13 +39,15 @@ def _ref(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+_REFS = {ord(ch): _ref(ch) for ch in (*_SPECIAL, *map(chr, range(32)), chr(127))}
+
+
 def escape(value: object) -> str:
     """`value` with every special character as a reference, whitespace collapsed.
 
     Safe anywhere inside a line; use `text()` where the result may start a line.
     """
-    raw = _WHITESPACE.sub(" ", str(value))
-    return "".join(_ref(ch) if ch in _SPECIAL or _is_control(ch) else ch for ch in raw)
+    return _WHITESPACE.sub(" ", str(value)).translate(_REFS)
 
 
 def text(value: object) -> str:

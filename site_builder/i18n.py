@@ -140,6 +140,8 @@ EN: dict[str, str] = {
     "edit_source": "Source",
     "commits_total": "{n} commits changed the agreements.",
     "files_unreadable": "Some versions could not be read:",
+    "older_changes": "{n} older changes are not listed here: see the {changelog}, or run {command}",
+    "earlier_changes": "Earlier changes",
 }
 
 NL: dict[str, str] = {
@@ -258,6 +260,8 @@ NL: dict[str, str] = {
     "edit_source": "Bron",
     "commits_total": "{n} commits wijzigden de afspraken.",
     "files_unreadable": "Sommige versies konden niet gelezen worden:",
+    "older_changes": "{n} oudere wijzigingen staan hier niet: zie het {changelog}, of {command}",
+    "earlier_changes": "Eerdere wijzigingen",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "nl": NL}

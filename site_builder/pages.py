@@ -7,7 +7,14 @@
 * ``agreements/<id>.md`` — one page per agreement;
 * ``funnel.md``, ``roles.md``, ``kpis.md``, ``glossary.md``, ``rituals.md``,
   ``teams.md``, ``assessment.md`` — one page per kind;
-* ``changelog.md`` — every change to every document, newest first.
+* ``changelog.md`` — every change to any document, newest first: the newest
+  `CHANGELOG_LIMIT` commits as Markdown with links to the entities' pages,
+  the older ones under "Earlier changes" as one raw HTML block (entity names
+  as text), which is much cheaper to build for long histories.
+
+Each "Change history" section shows at most `HISTORY_LIMIT` commits (the
+newest) and likewise says how many older ones there are: long histories
+would otherwise dominate both the pages and the build time.
 
 Every page about entities ends with their change history. Text from YAML and
 git passes through `site_builder._render` (escaped), links are built here
@@ -29,15 +36,26 @@ from accord import model as m
 from accord.diff import EntityKey
 from accord.history import History
 from accord.workspace import Workspace, maturity
-from site_builder._changes import changelog_entries, history_section, relative
+from site_builder._changes import changelog_entries, changelog_html, history_section, relative
 from site_builder._measure import describe_filter, describe_measure, format_target, format_value
 from site_builder._render import anchor, code, escape, link, paragraphs, safe_label, text
 from site_builder.i18n import Labels, labels
 
-__all__ = ["PAGE_KINDS", "describe_measure", "generate_pages", "page_sources"]
+__all__ = [
+    "CHANGELOG_LIMIT",
+    "HISTORY_LIMIT",
+    "PAGE_KINDS",
+    "describe_measure",
+    "generate_pages",
+    "page_sources",
+]
 
 FRONT_MATTER = "---\nrender_macros: false\n---\n\n"
 RECENT = 10
+CHANGELOG_LIMIT = 100
+"""Commits on the changelog page with links to the entities' pages (the newest)."""
+HISTORY_LIMIT = 50
+"""Commits listed in one "Change history" section (the newest)."""
 
 PAGE_KINDS: dict[str, tuple[str, ...]] = {
     "funnel.md": ("Stage",),
@@ -196,7 +214,13 @@ class _Ctx:
 
     def history_for(self, keys: list[EntityKey], page: str, *, name_entities: bool = False) -> str:
         return history_section(
-            self.ws, self.history, keys, self.lab, page, name_entities=name_entities
+            self.ws,
+            self.history,
+            keys,
+            self.lab,
+            page,
+            name_entities=name_entities,
+            limit=HISTORY_LIMIT,
         )
 
     def overdue(self, agreement: m.Agreement) -> bool:
@@ -639,7 +663,10 @@ def _changelog(ctx: _Ctx) -> str:
     if history.shallow and history.note:
         out += [f"*{text(lab('history_incomplete', note=history.note))}*", ""]
     out += [lab("commits_total", n=len(history.commits)), ""]
-    out += changelog_entries(ws, history, lab, page)
+    out += changelog_entries(ws, history, lab, page, limit=CHANGELOG_LIMIT)
+    older = history.commits[CHANGELOG_LIMIT:]
+    if older:  # every commit is listed; the older ones as one HTML block, without page links
+        out += ["", f"## {lab('earlier_changes')}", "", *changelog_html(ws, older, lab)]
     if history.notes:
         out += ["", f"**{lab('files_unreadable')}**", ""]
         out += [f"- {text(n)}" for n in history.notes]

@@ -5,8 +5,13 @@ Thin on purpose: `site_builder.pages` writes the Markdown, this module only
 * loads the workspace and its git history once per build (`on_config`),
 * adds the pages with `File.generated`, each with its edit link pointing at
   its YAML source, and a small stylesheet (`on_files`),
-* sanitizes the HTML of the generated pages with nh3 (`on_page_content`)
-  and writes their ``<title>`` escaped (`on_post_page`; HAZARDS 23).
+* takes the pages' raw HTML history lists out of the Markdown before it is
+  converted and puts them back after (`on_page_markdown`, `on_page_content`):
+  Python-Markdown would only pass them through, at a high cost for long
+  histories;
+* sanitizes the HTML of the generated pages with nh3, once per page, after
+  the history lists are back (`on_page_content`), and writes their
+  ``<title>`` escaped (`on_post_page`; HAZARDS 23).
 
 A hand-written ``index.md`` becomes the introduction of the generated home
 page; any other hand-written page with the path of a generated one wins over
@@ -21,6 +26,8 @@ import datetime as dt
 import html
 import os
 import posixpath
+import re
+import secrets
 from pathlib import Path
 
 from markupsafe import Markup
@@ -33,6 +40,7 @@ from mkdocs.structure.pages import Page
 from accord import AccordError, LoadError, ValidationFailed, load_workspace
 from accord.history import History, entity_history
 from accord.workspace import Workspace
+from site_builder._changes import HISTORY_OPEN
 from site_builder._sanitize import sanitize_html
 from site_builder.config import AccordConfig
 from site_builder.pages import generate_pages, page_sources
@@ -61,6 +69,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.workspace: Workspace | None = None
         self.history: History | None = None
         self.generated: set[str] = set()
+        self.blocks: dict[str, dict[str, str]] = {}  # page → placeholder → raw HTML block
 
     # --- hooks ---------------------------------------------------------------
 
@@ -116,14 +125,15 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             return None
         if page.file.edit_uri and page.edit_url:
             page.edit_url = _normalize(page.edit_url)
-        return None
+        markdown, self.blocks[page.file.src_uri] = _set_aside(markdown)
+        return markdown
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if not self.config.enabled or page.file.src_uri not in self.generated:
             return None
-        return sanitize_html(html)
+        return sanitize_html(_put_back(html, self.blocks.pop(page.file.src_uri, {})))
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or page.file.src_uri not in self.generated:
@@ -135,6 +145,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             return
         self.workspace = None
         self.history = None
+        self.blocks = {}
 
 
 def _load(root: Path) -> Workspace:
@@ -183,6 +194,33 @@ def _fix_title(output: str, page: Page, config: MkDocsConfig) -> str:
     written = f"<title>{Markup(page.title).striptags()} - "
     plain = " ".join(html.unescape(page.title).split())
     return output.replace(written, f"<title>{html.escape(plain)} - ", 1)
+
+
+_BLOCK = re.compile(rf"^{re.escape(HISTORY_OPEN)}\n(?:<li>.*\n)*</ul>$", re.MULTILINE)
+
+
+def _set_aside(markdown: str) -> tuple[str, dict[str, str]]:
+    """Take the generated raw HTML history blocks out of `markdown`.
+
+    Each becomes a placeholder paragraph and goes back in after Markdown ran
+    (`_put_back`, before nh3): Python-Markdown would only pass the block
+    through, after an HTML parse of every line that costs much of the build.
+    """
+    blocks: dict[str, str] = {}
+
+    def aside(match: re.Match[str]) -> str:
+        token = f"accordblock{secrets.token_hex(8)}"
+        blocks[token] = match.group(0)
+        return token
+
+    return _BLOCK.sub(aside, markdown), blocks
+
+
+def _put_back(html: str, blocks: dict[str, str]) -> str:
+    for token, block in blocks.items():
+        wrapped = f"<p>{token}</p>"
+        html = html.replace(wrapped if wrapped in html else token, block, 1)
+    return html
 
 
 def _normalize(url: str) -> str:

@@ -291,13 +291,13 @@ def test_for_entity_newest_first(hist: History) -> None:
 
 def test_reads_the_log_once(story: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen  # subprocess.run starts its process through Popen too
 
     def spy(cmd: list[str], *args: Any, **kwargs: Any) -> Any:
         calls.append(cmd)
-        return real_run(cmd, *args, **kwargs)
+        return real_popen(cmd, *args, **kwargs)
 
-    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.setattr(subprocess, "Popen", spy)
     entity_history(story.path)
     assert sum("log" in cmd for cmd in calls) == 1
     assert len(calls) <= 5
@@ -476,3 +476,67 @@ def test_pr_and_commit_urls() -> None:
     assert commit_url(plain, "https://github.com/acme/agreements") == (
         f"https://github.com/acme/agreements/commit/{'c' * 40}"
     )
+
+
+QUICK_SAME = [
+    "kind: Agreement\nid: a\nlist: [1, 2.5, true, null, x]\nwhen: 2026-01-01\nword: NO\n",
+    "---\n# only a comment\n---\nkind: Team\nid: t\nmembers:\n  - {id: a, name: 'A: b'}\n",
+    'kind: Kpi\nid: k\ntext: "plain \\u00e9"\nnested: {a: {b: [{c: d}]}}\nempty: ""\n',
+    "",
+]
+QUICK_UNUSUAL = [
+    "kind: Team\nid: &a t\nname: *a\n",  # anchors and aliases
+    "kind: Team\nid: t\nid: u\n",  # duplicate key
+    "kind: Team\nid: !!str t\n",  # explicit tag
+    "%YAML 1.1\n---\nkind: Team\nid: t\n",  # directive
+    "kind: Team\n1: t\n",  # a key that is not text
+    "- a list\n",  # not a mapping
+    "kind: Team\nid: [t\n",  # syntax error
+]
+
+
+@pytest.mark.parametrize("text", QUICK_SAME)
+def test_quick_parser_gives_what_parse_documents_gives(text: str) -> None:
+    from accord._yaml import parse_documents
+    from accord.history import _quick_documents
+
+    assert _quick_documents(text) == [doc.data for doc in parse_documents(text, "x.yaml")]
+
+
+@pytest.mark.parametrize("text", QUICK_UNUSUAL)
+def test_quick_parser_leaves_the_unusual_to_parse_documents(text: str) -> None:
+    from accord.history import _quick_documents
+
+    assert _quick_documents(text) is None
+
+
+def test_same_blob_in_two_files_and_a_duplicate_key(tmp_path: Path, git_env: None) -> None:
+    repo = Repo(tmp_path / "r")
+    team = "kind: Team\nid: ops\nname: Ops\n"
+    repo.write("agreements/a.yaml", team)
+    repo.write("agreements/b.yaml", "kind: Team\nid: qa\nname: QA\n")
+    repo.commit("Start", "2026-01-01T10:00:00+00:00")
+    repo.write("agreements/b.yaml", team.replace("id: ops", "id: ops\nid: dup"))
+    repo.commit("Break b", "2026-01-02T10:00:00+00:00")
+    repo.write("agreements/b.yaml", team)  # the same blob as a.yaml
+    repo.commit("Copy a to b", "2026-01-03T10:00:00+00:00")
+    history = entity_history(repo.path)
+    (note,) = history.notes
+    assert "duplicate key 'id'" in note and "agreements/b.yaml" in note
+    copy = next(c for c in history.commits if c.subject == "Copy a to b")
+    assert [ch.describe() for ch in copy.changes[("Team", "qa")]] == ["Team qa removed"]
+    assert history.head[("Team", "ops")] == "agreements/a.yaml"
+
+
+def test_log_read_in_small_pieces_gives_the_same_history(
+    story: Repo, hist: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.history as history_module
+
+    monkeypatch.setattr(history_module, "_CHUNK", 7)  # records split anywhere
+    monkeypatch.setattr(history_module._Reader, "BATCH", 2)
+    again = entity_history(story.path)
+    assert [c.sha for c in again.commits] == [c.sha for c in hist.commits]
+    assert [c.changes for c in again.commits] == [c.changes for c in hist.commits]
+    assert [c.subject for c in again.commits] == [c.subject for c in hist.commits]
+    assert again.notes == hist.notes and again.head == hist.head

@@ -36,6 +36,9 @@ def test_every_page_exists_with_history(repo: Repo) -> None:
     assert "Agreement marketing-sales-sla added" in sla.text
     roles = Html(article(page(site, "roles/")))
     assert "Eva Jansen" in roles.text and "Role head-of-sales added" in roles.text
+    # the history list is set aside during Markdown and put back as HTML
+    raw = page(site, "agreements/marketing-sales-sla/")
+    assert '<ul class="accord-history">' in raw and "accordblock" not in raw
 
 
 def test_changelog_newest_first_grouped_by_commit(repo: Repo) -> None:
@@ -194,3 +197,15 @@ def test_demo_workspace_builds_strictly(tmp_path: Path) -> None:
         assert (site / "agreements" / ident / "index.html").is_file()
     pages = generate_pages(ws, entity_history(demo), today=ws.latest_assessment().date)  # type: ignore[union-attr]
     assert len(pages) == 9 + len(ws.agreements)
+
+
+def test_changelog_keeps_older_commits_as_html(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import site_builder.pages as pages_module
+
+    monkeypatch.setattr(pages_module, "CHANGELOG_LIMIT", 1)
+    raw = page(build(repo.root), "changelog/")
+    text = Html(article(raw)).text
+    assert text.index("Merge pull request #12") < text.index("Earlier changes")
+    assert text.index("Earlier changes") < text.index("Add the SLA (#3)")
+    assert "Add the team structure" in text and "accordblock" not in raw
+    assert "https://git.example.com/acme/agreements/pull/3" in Html(article(raw)).links()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from wikikit import Repo, workspace_files
 
 from accord import load_workspace
@@ -98,3 +99,37 @@ def test_text_neutralises_markdown_and_html() -> None:
     assert link("x", "javascript:alert(1)") == "x"
     assert link("x", "https://example.com/a b") == "x"
     assert link("x", "https://example.com/pull/1") == "[x](https://example.com/pull/1)"
+
+
+def test_long_histories_show_the_newest_and_count_the_rest(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import site_builder.pages as pages_module
+
+    monkeypatch.setattr(pages_module, "HISTORY_LIMIT", 1)
+    monkeypatch.setattr(pages_module, "CHANGELOG_LIMIT", 2)
+    md = generate_pages(load_workspace(repo.root), entity_history(repo.root), today=TODAY)
+    sla = md["agreements/marketing-sales-sla.md"]
+    assert "Merge pull request &#35;12" in sla and "Add the SLA" not in sla
+    assert "1 older changes are not listed here" in sla
+    assert "see the [changelog](../changelog.md), or run" in sla
+    assert "<code>git log -- agreements/sla.yaml</code>" in sla
+    # one entity: a raw HTML list with absolute links only
+    assert '<ul class="accord-history">' in sla
+    assert '<a href="https://git.example.com/acme/agreements/pull/12">PR &#35;12</a>' in sla
+    # the changelog keeps every commit: the older ones in one HTML block, without page links
+    log = md["changelog.md"]
+    assert "3 commits changed the agreements." in log
+    newest, _, earlier = log.partition("## Earlier changes")
+    assert "Add the SLA" in newest and "Add the team structure" not in newest
+    assert earlier.startswith('\n\n<ul class="accord-history">\n<li><strong>2026-01-05</strong>')
+    assert (
+        "Add the team structure" in earlier and "<li>Team Sales<ul><li>Team sales added" in earlier
+    )
+    assert "older changes" not in log
+
+
+def test_short_histories_have_no_older_note(repo: Repo) -> None:
+    md = generate_pages(load_workspace(repo.root), entity_history(repo.root), today=TODAY)
+    assert not any("older changes" in page for page in md.values())
+    assert "Add the team structure" in md["changelog.md"]
