@@ -7,17 +7,26 @@ refreshes. Tests hand the app a `Source` that returns hand-built snapshots.
 
 `StoreSource.fetch` runs in a worker thread. It raises on any failure (the
 caller shows STALE) and drops its connection so the next call reconnects.
-`fetch` is the fast path (incremental evaluation and the funnel) and never
-waits for the slow parts: trends and the attention list come from
-`fetch_slow`, run in a separate worker when `slow_due` says so (new events, new
-inputs, or `SLOW_EVERY` seconds), and are merged into later snapshots.
+`fetch` is the fast path (the incremental evaluation only, so the first frame
+with data costs no more than the engine's evaluation) and never waits for the
+other parts: the funnel comes from `fetch_funnel` when `funnel_due` says so (new
+events, another period), trends and the attention list from `fetch_slow` when
+`slow_due` says so (new events, new inputs, or `SLOW_EVERY` seconds); each runs
+in its own worker and is merged into later snapshots. The periodic work is
+spaced by its own measured cost (`IDLE_SHARE`, `BUSY_SHARE`), so a large store
+does not keep a core busy while nothing happens.
+
+A SQLite store whose file disappears while the dashboard runs is reported as
+missing (an open connection would otherwise go on reading the deleted file).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from accord.metrics import CommitmentResult, Evaluation, Period, StoreInfo
@@ -34,6 +43,11 @@ TRENDS_EVERY = 600.0
 """Seconds the past periods of the trends are kept (the current one is always fresh)."""
 FULL_EVERY = 60.0
 """Seconds between full evaluations (edits to lead rows are seen only by a full one)."""
+IDLE_SHARE = 0.005
+"""Without new events, periodic recomputation (full evaluation; trends and attention) uses
+at most this share of a core: on a large store a 4 s full evaluation runs every 800 s."""
+BUSY_SHARE = 0.05
+"""With new events, trends and attention are recomputed using at most this share of a core."""
 TREND_PERIODS = 6
 ATTENTION_LIMIT = 5000
 """Waiting leads fetched at most (the list pages them; the count says if there are more)."""
@@ -109,8 +123,12 @@ class Source(Protocol):
 class StoreSource:
     """Snapshots from an event store through the metric engine (`accord.metrics`)."""
 
+    busy_timeout = 2.0
+    """Seconds a read waits for a lock held by another process before it fails (STALE)."""
+
     def __init__(self, store_url: str) -> None:
         self.store_url = store_url
+        self._file = sqlite_file(store_url)
         self._lock = threading.Lock()
         self._store: Any = None
         self._evaluator: Any = None
@@ -118,6 +136,7 @@ class StoreSource:
         self._full_at: dt.datetime | None = None
         self._funnel: tuple[StageRow, ...] = ()
         self._funnel_key: tuple[Any, ...] | None = None
+        self._funnel_for: tuple[Any, ...] | None = None
         self._slow_lock = threading.Lock()
         self._slow_key: tuple[Any, ...] | None = None
         self._slow_for: tuple[Any, ...] | None = None
@@ -126,8 +145,13 @@ class StoreSource:
         self._trends: dict[tuple[str, str], tuple[tuple[Period, float | None], ...]] = {}
         self._trends_for: tuple[Any, ...] | None = None
         self._trends_at: dt.datetime | None = None
+        self._full_cost = 0.0
+        self._slow_cost = 0.0
+        """Wall seconds the last full evaluation / trends-and-attention run took."""
         self.slow_due = False
         """Set by `fetch` when trends and the attention list should be recomputed."""
+        self.funnel_due = False
+        """Set by `fetch` when the funnel should be recomputed (`fetch_funnel`)."""
 
     def reset(self) -> None:
         with self._lock:
@@ -162,36 +186,39 @@ class StoreSource:
     def _fetch(
         self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
     ) -> Snapshot:
-        from accord import metrics, store
+        from accord import metrics
 
+        if self._file is not None and not self._file.exists():
+            from accord._errors import StoreError
+
+            raise StoreError(f"no event store at {self._file} (the file is gone)")
         if self._store is None:
-            self._store = store.Store.open(self.store_url, readonly=True)
+            self._store = self._open()
         if self._evaluator is None or self._ws is not ws:
             self._evaluator = metrics.Evaluator(ws, self._store)
             self._ws = ws
             self._slow_key = None
             self._full_at = None
         when = now if at is None else at
-        due = self._full_at is None or (now - self._full_at).total_seconds() >= FULL_EVERY
+        every = spacing(self._full_cost, FULL_EVERY, IDLE_SHARE)
+        due = self._full_at is None or (now - self._full_at).total_seconds() >= every
         if not due:
             evaluation = self._evaluator.refresh(when)
         else:
+            started = time.perf_counter()
             evaluation = self._evaluator.full(when)
+            self._full_cost = time.perf_counter() - started
             self._full_at = now
         info = evaluation.store
         key = (id(ws), at, per, info.last_event_id, info.events)
-        if key != self._funnel_key:
-            self._funnel = tuple(
-                StageRow(s.stage, s.name, int(s.count), s.conversion_from_previous)
-                for s in metrics.funnel(ws, self._store, per, at=when)
-            )
-            self._funnel_key = key
+        self.funnel_due = key != self._funnel_key
         slow_key = (id(ws), at, per)
         with self._slow_lock:
-            aged = self._slow_at is None or (now - self._slow_at).total_seconds() >= SLOW_EVERY
-            changed = key != self._slow_key and (
-                self._slow_at is None or (now - self._slow_at).total_seconds() >= SLOW_MIN
-            )
+            since = None if self._slow_at is None else (now - self._slow_at).total_seconds()
+            idle_every = spacing(self._slow_cost, SLOW_EVERY, IDLE_SHARE)
+            busy_every = spacing(self._slow_cost, SLOW_MIN, BUSY_SHARE)
+            aged = since is None or since >= idle_every
+            changed = key != self._slow_key and (since is None or since >= busy_every)
             self.slow_due = self._slow_for != slow_key or aged or changed
             trends, attention, total = self._slow if self._slow_for == slow_key else ({}, (), 0)
         return Snapshot(
@@ -200,11 +227,40 @@ class StoreSource:
             per=per,
             store=info,
             evaluation=evaluation,
-            funnel=self._funnel,
+            funnel=self._funnel if self._funnel_for == (id(ws), at, per) else (),
             trends=with_current(trends, evaluation),
             attention=attention,
             attention_total=total,
         )
+
+    def _open(self) -> Any:
+        from accord import store
+
+        return store.Store.open(self.store_url, readonly=True, busy_timeout=self.busy_timeout)
+
+    def fetch_funnel(
+        self, ws: Workspace, base: Snapshot, *, at: dt.datetime | None, now: dt.datetime
+    ) -> Snapshot:
+        """`base` with the funnel of its period (run it in its own worker)."""
+        from accord import metrics
+
+        when = now if at is None else at
+        own = self._open()
+        try:
+            rows = tuple(
+                StageRow(s.stage, s.name, int(s.count), s.conversion_from_previous)
+                for s in metrics.funnel(ws, own, base.per, at=when)
+            )
+        finally:
+            own.close()
+        with self._lock:
+            self._funnel = rows
+            self._funnel_for = (id(ws), at, base.per)
+            self._funnel_key = (
+                id(ws), at, base.per, base.store.last_event_id, base.store.events
+            )  # fmt: skip
+            self.funnel_due = False
+        return replace(base, funnel=rows)
 
     def fetch_slow(
         self, ws: Workspace, base: Snapshot, *, at: dt.datetime | None, now: dt.datetime
@@ -214,9 +270,10 @@ class StoreSource:
         Uses its own connections, so fast refreshes go on meanwhile. Past periods of the
         trends are kept for `TRENDS_EVERY` seconds; the current period comes from `base`.
         """
-        from accord import metrics, store
+        from accord import metrics
 
-        own = store.Store.open(self.store_url, readonly=True)
+        started = time.perf_counter()
+        own = self._open()
         try:
             when = now if at is None else at
             with self._slow_lock:
@@ -253,6 +310,7 @@ class StoreSource:
             self._slow_for = (id(ws), at, base.per)
             self._slow_key = (id(ws), at, base.per, base.store.last_event_id, base.store.events)
             self._slow_at = now
+            self._slow_cost = time.perf_counter() - started
             self.slow_due = False
         return replace(
             base,
@@ -260,6 +318,27 @@ class StoreSource:
             attention=waiting,
             attention_total=len(items),
         )
+
+
+def spacing(cost: float, floor: float, share: float) -> float:
+    """Seconds between runs of a periodic job taking `cost` seconds, so that it uses at
+    most `share` of a core, and never less than `floor`."""
+    return max(floor, cost / share) if share > 0 else floor
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite store URL (None for other stores or an unparsable URL)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    return None if database.startswith("file:") else Path(database)
 
 
 def with_current(

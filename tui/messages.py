@@ -27,6 +27,16 @@ class SlowFetched(Message):
         super().__init__()
 
 
+class FunnelFetched(Message):
+    """A worker computed the funnel (`snapshot`), or failed (`error`)."""
+
+    def __init__(self, snapshot: Snapshot | None, error: str, *, generation: int) -> None:
+        self.snapshot = snapshot
+        self.error = error
+        self.generation = generation
+        super().__init__()
+
+
 class DataFailed(Message):
     """A worker could not read the store; `error` is one redacted line."""
 

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -53,7 +54,7 @@ def plain(widget: Static) -> str:
     return console.export_text()
 
 
-def cell_text(table: DataTable[object], row: str, column: str) -> str:
+def cell_text(table: DataTable[Any], row: str, column: str) -> str:
     return str(getattr(table.get_cell(row, column), "plain", table.get_cell(row, column)))
 
 
@@ -256,7 +257,8 @@ class TestBindings:
             await wait_for(pilot, lambda: "No changes recorded" in plain(history))
             assert "Hot leads contacted in time" in kpi
             await pilot.press("escape")
-            assert app.screen is main
+            screen: object = app.screen  # narrowed to DetailScreen above
+            assert screen is main
 
     async def test_enter_on_an_agreement_opens_its_first_commitment(self, root: Path) -> None:
         app = app_for(root)

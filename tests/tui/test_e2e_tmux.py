@@ -51,8 +51,9 @@ def test_dash_in_tmux_opens_a_commitment_and_quits(tmux_available: str, tmp_path
         raise AssertionError(f"never saw {what}; the screen was:\n{text}")
 
     try:
-        main = wait(lambda s: "sql-volume" in s and "● live" in s, "the dashboard with data")
-        assert "Acme Smarketing" in main and "Funnel" in main and "Attention" in main
+        # every part on screen at once: a capture can catch a frame half drawn
+        ready = ("Acme Smarketing", "● live", "sql-volume", "Funnel", "Attention", "waiting")
+        main = wait(lambda s: all(part in s for part in ready), "the dashboard with data")
         assert "Traceback" not in main
         subprocess.run([*tmux, "send-keys", "-t", "0", "Down"], check=True, timeout=10)
         time.sleep(0.3)

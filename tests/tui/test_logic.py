@@ -327,3 +327,22 @@ class TestFreshness:
         (tmp_path / "agreements" / "notes.txt").write_text("ignored")
         after = agreement_stamp(tmp_path)
         assert after != before and len(after) == 5
+
+
+class TestSchedule:
+    def test_spacing_keeps_periodic_work_within_its_share_of_a_core(self) -> None:
+        from tui.data import spacing
+
+        assert spacing(0.05, 60.0, 0.005) == 60.0  # cheap: the floor
+        assert spacing(4.0, 60.0, 0.005) == pytest.approx(800.0)  # 4 s at 0.5% of a core
+        assert spacing(5.0, 10.0, 0.05) == pytest.approx(100.0)
+        assert spacing(5.0, 10.0, 0.0) == 10.0
+
+    def test_sqlite_file_names_the_file_of_sqlite_urls_only(self, tmp_path: Path) -> None:
+        from tui.data import sqlite_file
+
+        assert sqlite_file(f"sqlite:///{tmp_path}/funnel.db") == tmp_path / "funnel.db"
+        assert sqlite_file("sqlite://") is None
+        assert sqlite_file("sqlite:///:memory:") is None
+        assert sqlite_file("postgresql+psycopg://accord:pw@localhost/db") is None
+        assert sqlite_file("not a url") is None

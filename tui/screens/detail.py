@@ -86,7 +86,9 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#detail-body").focus()
-        self.run_worker(self._load_history, thread=True, exit_on_error=False, group="history")
+        self.run_worker(
+            self._load_history, thread=True, exit_on_error=False, group="history", name="history"
+        )
 
     def _load_history(self) -> None:
         """Runs in a worker thread; never raises."""

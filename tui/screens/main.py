@@ -31,6 +31,7 @@ from tui.messages import (
     CommitmentSelected,
     DataFailed,
     DataFetched,
+    FunnelFetched,
     SlowFetched,
     StageSelected,
     WorkspaceInvalid,
@@ -79,6 +80,7 @@ class MainScreen(Screen[None]):
         self._stamp: tuple[tuple[str, int, int], ...] = ()
         self._loading = False
         self._slow_running = False
+        self._funnel_running = False
 
     @property
     def accord(self) -> AccordApp:
@@ -139,6 +141,8 @@ class MainScreen(Screen[None]):
                     thread=True,
                     exit_on_error=False,
                     group="reload",
+                    name="reload",
+                    description="reload",
                 )
         except Exception as exc:  # noqa: BLE001 - HAZARDS 35
             self._timer_failed(exc)
@@ -157,7 +161,9 @@ class MainScreen(Screen[None]):
         now = app.now()
         self._last_attempt = now
         work = partial(self._fetch, app.ws, app.at, app.per, now, self.generation)
-        self.run_worker(work, thread=True, exit_on_error=False, group="fetch")
+        self.run_worker(
+            work, thread=True, exit_on_error=False, group="fetch", name="fetch", description="fetch"
+        )
 
     def _fetch(
         self, ws: Workspace, at: dt.datetime | None, per: str, now: dt.datetime, generation: int
@@ -170,6 +176,52 @@ class MainScreen(Screen[None]):
         else:
             self.post_message(DataFetched(snap, generation=generation))
 
+    def _start_funnel(self, base: Snapshot) -> None:
+        """The funnel, in its own worker, when the source says it changed."""
+        source = self.accord.source
+        if self._funnel_running or not getattr(source, "funnel_due", False):
+            return
+        self._funnel_running = True
+        app = self.accord
+        work = partial(self._fetch_funnel, app.ws, base, app.at, app.now(), self.generation)
+        self.run_worker(
+            work,
+            thread=True,
+            exit_on_error=False,
+            group="funnel",
+            name="funnel",
+            description="funnel",
+        )
+
+    def _fetch_funnel(
+        self,
+        ws: Workspace,
+        base: Snapshot,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        generation: int,
+    ) -> None:
+        """Runs in a worker thread: never raises."""
+        try:
+            snap = self.accord.source.fetch_funnel(ws, base, at=at, now=now)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
+            self.post_message(FunnelFetched(None, error_line(exc), generation=generation))
+        else:
+            self.post_message(FunnelFetched(snap, "", generation=generation))
+
+    @on(FunnelFetched)
+    def _funnel_fetched(self, message: FunnelFetched) -> None:
+        self._funnel_running = False
+        if message.snapshot is None:
+            self.freshness = self.freshness.failed(message.error, self.accord.now())
+            self._paint_stale()
+            self._paint_header()
+            return
+        if message.generation != self.generation or self.snapshot is None:
+            return
+        self.snapshot = replace(self.snapshot, funnel=message.snapshot.funnel)
+        self.paint()
+
     def _start_slow(self, base: Snapshot) -> None:
         """Trends and the attention list, in their own worker (the source says when)."""
         source = self.accord.source
@@ -178,7 +230,9 @@ class MainScreen(Screen[None]):
         self._slow_running = True
         app = self.accord
         work = partial(self._fetch_slow, app.ws, base, app.at, app.now(), self.generation)
-        self.run_worker(work, thread=True, exit_on_error=False, group="slow")
+        self.run_worker(
+            work, thread=True, exit_on_error=False, group="slow", name="slow", description="slow"
+        )
 
     def _fetch_slow(
         self,
@@ -239,6 +293,16 @@ class MainScreen(Screen[None]):
         self.query_one("#stale-banner", Banner).say("")
         if (
             self.snapshot is not None
+            and not message.snapshot.funnel
+            and self.snapshot.per == message.snapshot.per
+            and self.snapshot.live == message.snapshot.live
+        ):  # keep the funnel until the funnel worker replaces it
+            message = DataFetched(
+                replace(message.snapshot, funnel=self.snapshot.funnel),
+                generation=message.generation,
+            )
+        if (
+            self.snapshot is not None
             and not message.snapshot.attention
             and not (message.snapshot.trends)
         ):  # keep the slow parts until the next slow fetch replaces them
@@ -257,6 +321,7 @@ class MainScreen(Screen[None]):
         self.snapshot = message.snapshot
         self.paint()
         self._fetch_done()
+        self._start_funnel(message.snapshot)
         self._start_slow(message.snapshot)
         if self.accord.first_data_marker:  # bench/dash.py: stop after the first data frame
             self.accord.first_data_marker = False

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
 
 class StatusHeader(Vertical):
-    """Two lines of labels; each label repaints only when its own text changes."""
+    """Two lines of labels; each label repaints only when its own text changes (and
+    without a layout pass when its width stays the same)."""
 
     def __init__(
         self, *, name: str | None = None, id: str | None = None, classes: str | None = None
@@ -28,12 +30,16 @@ class StatusHeader(Vertical):
 
     def show(self, part: str, text: str) -> None:
         """Set the text of one part (title, period, asof, filter, freshness, state)."""
-        if self._texts.get(part) == text:
+        old = self._texts.get(part)
+        if old == text:
             return
         self._texts[part] = text
         label = self.query_one(f"#{part}", Label)
-        label.update(text)
-        label.display = bool(text)
+        # the same width (a ticking clock): repaint the label alone, no layout pass
+        same = old is not None and cell_len(old) == cell_len(text) and bool(old)
+        label.update(text, layout=not same)
+        if label.display != bool(text):
+            label.display = bool(text)
 
     def text(self, part: str) -> str:
         return self._texts.get(part, "")
