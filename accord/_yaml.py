@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,6 +242,24 @@ except ImportError:  # pragma: no cover - ruamel.yaml.clib is a declared depende
     HAVE_CLIB = False
 
 
+def document_starts(get: Callable[[], Any]) -> Iterator[Any]:
+    """The DocumentStartEvents of a parser's event stream, read with `get` (its
+    ``get_event``) up to the StreamEndEvent; the caller reads each document's own
+    events before it asks for the next."""
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ev.StreamEndEvent:
+            return
+        if kind is ev.DocumentStartEvent:
+            yield event  # anything else is the StreamStartEvent
+
+
+def has_directives(event: Any) -> bool:
+    """Whether a DocumentStartEvent carries a %YAML or %TAG directive."""
+    return getattr(event, "version", None) is not None or bool(getattr(event, "tags", None))
+
+
 def _parser(text: str) -> Any:
     """An event parser for `text`: the C parser when present, else ruamel's pure one."""
     if HAVE_CLIB:
@@ -329,14 +348,8 @@ class _Composer:
     def compose(self) -> list[Document]:
         parser = self.parser
         docs: list[Document] = []
-        while True:
-            event = parser.get_event()
-            kind = type(event)
-            if kind is ev.StreamEndEvent:
-                return docs
-            if kind is not ev.DocumentStartEvent:
-                continue  # StreamStartEvent
-            if getattr(event, "version", None) is not None or getattr(event, "tags", None):
+        for event in document_starts(parser.get_event):
+            if has_directives(event):
                 raise self._fail(
                     event,
                     "%YAML and %TAG directives are not allowed; agreements are always YAML 1.2 "
@@ -360,6 +373,7 @@ class _Composer:
             doc.data = data
             doc.pos = root
             docs.append(doc)
+        return docs
 
     def _fail(self, event: Any, message: str) -> LoadError:
         pos = _mark(event.start_mark)

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,9 +22,27 @@ from accord._output import format_problems
 from accord.validate import check_workspace, load_workspace
 from accord.workspace import Workspace
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn
+
 PATH_ARG = click.argument(
     "path", type=click.Path(file_okay=False, path_type=Path), default=".", required=False
 )
+
+
+def _progress(console: Console, *columns: ProgressColumn, disable: bool = False) -> Progress:
+    """A transient progress bar on `console`: the task's description, a bar, then `columns`."""
+    from rich.progress import BarColumn, Progress
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        *columns,
+        console=console,
+        transient=True,
+        disable=disable,
+    )
 
 
 def _workspace(path: Path) -> Workspace:
@@ -123,7 +142,7 @@ def review(path: Path, within_days: int) -> None:
 def import_(file: Path, path: Path, mapping: str | None, store_url: str | None) -> None:
     """Load leads or events from a CSV or JSON Lines FILE; exit 1 if rows were rejected."""
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+    from rich.progress import DownloadColumn, TimeRemainingColumn
 
     from accord.store import open_store
     from accord.store.importer import StoreSink, import_file
@@ -138,14 +157,8 @@ def import_(file: Path, path: Path, mapping: str | None, store_url: str | None) 
     chosen = load_mapping(mapping)
     console = Console(stderr=True)
     with open_store(ws, store_url) as store:
-        with Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
+        with _progress(
+            console, DownloadColumn(), TimeRemainingColumn(), disable=not console.is_terminal
         ) as bar:
             task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
             report = import_file(
@@ -268,7 +281,7 @@ def simulate(
     import random
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import MofNCompleteColumn, TimeRemainingColumn
 
     from accord.simulate import stream, write_history
     from accord.store import open_store
@@ -282,13 +295,10 @@ def simulate(
     with open_store(ws, store_url) as store:
         if history_days is not None:
             days_seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
-            with Progress(
-                "[progress.description]{task.description}",
-                BarColumn(),
+            with _progress(
+                console,
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=console,
-                transient=True,
                 disable=not console.is_terminal,
             ) as bar:
                 task = bar.add_task("back-filling days", total=history_days + 1)
@@ -428,7 +438,7 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     import threading
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import MofNCompleteColumn, TimeElapsedColumn
 
     from accord.demo import prepare_target, write_history
     from accord.simulate import stream
@@ -443,14 +453,7 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     ws = _workspace(directory)
     with (
         open_store(ws) as store,
-        Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar,
+        _progress(console, MofNCompleteColumn(), TimeElapsedColumn()) as bar,
     ):
         task = bar.add_task("2/3 funnel data (days)", total=days + 1)
         n_leads, n_events = write_funnel(

@@ -55,6 +55,8 @@ from accord._yaml import (
     MAX_DEPTH,
     _parser,
     decode,
+    document_starts,
+    has_directives,
     parse_documents,
     resolve_plain,
 )
@@ -534,14 +536,8 @@ def _quick_documents(text: str) -> list[dict[str, Any]] | None:
     get = parser.get_event
     docs: list[dict[str, Any]] = []
     try:
-        while True:
-            event = get()
-            kind = type(event)
-            if kind is ev.StreamEndEvent:
-                return docs
-            if kind is not ev.DocumentStartEvent:
-                continue  # StreamStartEvent
-            if getattr(event, "version", None) is not None or getattr(event, "tags", None):
+        for event in document_starts(get):
+            if has_directives(event):
                 return None
             data = _quick_node(get, get(), 0)
             get()  # DocumentEndEvent
@@ -550,6 +546,7 @@ def _quick_documents(text: str) -> list[dict[str, Any]] | None:
             if type(data) is not dict:
                 return None
             docs.append(data)
+        return docs
     except (_Unusual, YAMLError, RecursionError):
         return None
     finally:

@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _common import wall_times
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -271,12 +272,7 @@ def child(url: str) -> None:
 
     def timed(fn: Any, repeat: int = 3) -> float:
         fn()  # warm the page cache
-        runs = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            runs.append(time.perf_counter() - t0)
-        return statistics.median(runs)
+        return statistics.median(wall_times(fn, repeat))
 
     full = timed(lambda: evaluate(ws, store, NOW))
     floor = timed(run_floor)

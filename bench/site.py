@@ -24,12 +24,12 @@ import random
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
+from _common import wall_times  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
@@ -142,11 +142,7 @@ def make_repo(root: Path, files: int, commits: int) -> None:
 
 def timed(label: str, action: Callable[[], object], repeat: int = 3) -> float:
     """Best of `repeat` wall-clock runs, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - t0)
+    best = min(wall_times(action, repeat))
     console.print(f"  {label:<38} {best:8.3f} s")
     return best
 

@@ -27,10 +27,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _common import wall_times
 from ruamel.yaml import YAML
 
 from accord.validate import check_workspace
@@ -166,12 +166,7 @@ def generate(root: Path, files: int, per_file: int) -> int:
 
 
 def median_time(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(wall_times(fn, repeat))
 
 
 def main() -> None:

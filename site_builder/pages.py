@@ -376,7 +376,7 @@ def _agreement(ctx: _Ctx, a: m.Agreement) -> str:
     ]
     for c in a.commitments:
         kpi = ws.kpis.get(c.kpi)
-        out += [anchor(f"commitment-{c.id}"), "", f"### {text(c.id)}", ""]
+        out += _section(f"commitment-{c.id}", text(c.id), "###")
         out += [terms.inline(c.text), ""]
         bounds = ws.bounds.get((a.id, c.id))
         target = ctx.target(ws, a, c)
@@ -417,7 +417,7 @@ def _funnel(ctx: _Ctx) -> str:
             out.append(f"    {_mermaid_id('s_', a.id)} --> {_mermaid_id('s_', b.id)}")
         out += ["```", ""]
     for s in stages:
-        out += [anchor(f"stage-{s.id}"), "", f"## {s.order}. {text(s.name)}", ""]
+        out += _section(f"stage-{s.id}", f"{s.order}. {text(s.name)}")
         out += [terms.block(s.definition), ""]
         out.append(f"- **{lab('owner')}:** {ctx.team(s.owner, page)}")
         if s.max_days is not None:
@@ -442,12 +442,22 @@ def _funnel(ctx: _Ctx) -> str:
             title = link(text(ag.title), f"agreements/{ag.id}.md")
             out.append(f"- {fields} — {lab('handoff_by', agreement=title)}")
         out.append("")
-    out.append(ctx.history_for(_keys(ws, "Stage"), page, name_entities=True))
-    return "\n".join(out)
+    return _finish(ctx, out, "Stage", page)
 
 
 def _keys(ws: Workspace, *kinds: str) -> list[EntityKey]:
     return [(kind, ident) for kind in kinds for ident in sorted(ws.table(kind))]
+
+
+def _section(slug: str, title: str, level: str = "##") -> list[str]:
+    """The lines that open an entity's section: its anchor and its heading."""
+    return [anchor(slug), "", f"{level} {title}", ""]
+
+
+def _finish(ctx: _Ctx, out: list[str], kind: str, page: str) -> str:
+    """The page of `out`, ending with the history of the workspace's `kind` entities."""
+    out.append(ctx.history_for(_keys(ctx.ws, kind), page, name_entities=True))
+    return "\n".join(out)
 
 
 def _roles(ctx: _Ctx) -> str:
@@ -490,7 +500,7 @@ def _roles(ctx: _Ctx) -> str:
             out.append(f"| {stage} | " + " | ".join(cells) + " |")
         out.append("")
     for r in roles:
-        out += [anchor(f"role-{r.id}"), "", f"## {text(r.title)}", ""]
+        out += _section(f"role-{r.id}", text(r.title))
         out.append(f"- **{lab('team')}:** {ctx.team(r.team, page)}")
         holders = ", ".join(text(h.person.name) for h in ws.holders(r.id))
         out.append(f"- **{lab('holders')}:** {holders or lab('no_holder')}")
@@ -501,8 +511,7 @@ def _roles(ctx: _Ctx) -> str:
             out += [f"**{lab('responsibilities')}**", ""]
             out += _heading_list(text(x) for x in r.responsibilities)
             out.append("")
-    out.append(ctx.history_for(_keys(ws, "Role"), page, name_entities=True))
-    return "\n".join(out)
+    return _finish(ctx, out, "Role", page)
 
 
 def _kpis(ctx: _Ctx) -> str:
@@ -514,7 +523,7 @@ def _kpis(ctx: _Ctx) -> str:
         for c in a.commitments:
             users.setdefault(c.kpi, []).append((a, c))
     for k in sorted(ws.kpis.values(), key=lambda k: k.id):
-        out += [anchor(f"kpi-{k.id}"), "", f"## {text(k.name)}", ""]
+        out += _section(f"kpi-{k.id}", text(k.name))
         if k.description:
             out += [terms.block(k.description), ""]
         out.append(f"- **{lab('measured')}:** {text(describe_measure(k, ws))}")
@@ -532,20 +541,18 @@ def _kpis(ctx: _Ctx) -> str:
             )
             out.append(f"- **{lab('used_by')}:** {refs}")
         out.append("")
-    out.append(ctx.history_for(_keys(ws, "Kpi"), page, name_entities=True))
-    return "\n".join(out)
+    return _finish(ctx, out, "Kpi", page)
 
 
 def _glossary(ctx: _Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "glossary.md"
     out = [f"# {lab('glossary')}", ""]
     for t in sorted(ws.terms.values(), key=lambda t: (t.term.casefold(), t.id)):
-        out += [anchor(f"term-{t.id}"), "", f"## {text(t.term)}", ""]
+        out += _section(f"term-{t.id}", text(t.term))
         out += [paragraphs(t.definition), ""]
         if t.aliases:
             out += [f"*{lab('aliases')}:* " + ", ".join(text(x) for x in t.aliases), ""]
-    out.append(ctx.history_for(_keys(ws, "Term"), page, name_entities=True))
-    return "\n".join(out)
+    return _finish(ctx, out, "Term", page)
 
 
 def _rituals(ctx: _Ctx) -> str:
@@ -553,7 +560,7 @@ def _rituals(ctx: _Ctx) -> str:
     terms = _Terms.of(ws, page)
     out = [f"# {lab('rituals')}", ""]
     for r in sorted(ws.rituals.values(), key=lambda r: r.id):
-        out += [anchor(f"ritual-{r.id}"), "", f"## {text(r.name)}", ""]
+        out += _section(f"ritual-{r.id}", text(r.name))
         out.append(f"- **{lab('cadence')}:** {lab(r.cadence)}")
         if r.attendees:
             out.append(f"- **{lab('attendees')}:** {ctx.roles(r.attendees, page, holders=True)}")
@@ -564,15 +571,14 @@ def _rituals(ctx: _Ctx) -> str:
             out += [f"**{lab('agenda')}**", ""]
             out += [f"{i}. {text(item)}" for i, item in enumerate(r.agenda, 1)]
             out.append("")
-    out.append(ctx.history_for(_keys(ws, "Ritual"), page, name_entities=True))
-    return "\n".join(out)
+    return _finish(ctx, out, "Ritual", page)
 
 
 def _teams(ctx: _Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "teams.md"
     out = [f"# {lab('teams')}", ""]
     for t in sorted(ws.teams.values(), key=lambda t: t.id):
-        out += [anchor(f"team-{t.id}"), "", f"## {text(t.name)}", ""]
+        out += _section(f"team-{t.id}", text(t.name))
         if t.description:
             out += [paragraphs(t.description), ""]
         if t.lead:
@@ -593,8 +599,7 @@ def _teams(ctx: _Ctx) -> str:
                 handle = code(p.git) if p.git else ""
                 out.append(f"| {text(p.name)} | {email} | {handle} |")
             out.append("")
-    out.append(ctx.history_for(_keys(ws, "Team"), page, name_entities=True))
-    return "\n".join(out)
+    return _finish(ctx, out, "Team", page)
 
 
 def _assessment(ctx: _Ctx) -> str:

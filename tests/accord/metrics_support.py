@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import text
 
 from accord.store import Store, add_events, add_leads, metadata
@@ -204,6 +205,22 @@ def put(store: Store, leads: Iterable[dict[str, Any]] = (), events: Iterable[Any
     with store.write() as conn:
         add_leads(conn, list(leads))
         add_events(conn, list(events))
+
+
+def store_url(request: pytest.FixtureRequest, folder: Path, backend: str) -> str:
+    """Where a test store of `backend` lives: a SQLite file in `folder`, or the test
+    PostgreSQL server (the `postgres_url` fixture)."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder}/funnel.db"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def backend_store(
+    request: pytest.FixtureRequest, folder: Path, backend: str | None = None
+) -> Iterator[Store]:
+    """A fresh store (see `fresh_store`) of `backend`, by default the fixture's param."""
+    yield from fresh_store(store_url(request, folder, backend or request.param))
 
 
 def fresh_store(url: str) -> Iterator[Store]:

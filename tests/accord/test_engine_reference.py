@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from metrics_support import ams, fresh_store, make_workspace, put
+from metrics_support import ams, backend_store, make_workspace, put
 from sqlalchemy import delete
 
 from accord import model as m
@@ -184,11 +184,7 @@ def ws(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('refdb')}/funnel.db"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    yield from fresh_store(url)
+    yield from backend_store(request, tmp_path_factory.mktemp("refdb"))
 
 
 def examples(store: Store, sqlite: int, postgres: int) -> int:

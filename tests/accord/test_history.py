@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gitrepo import GitRepo, Who
 
 from accord._errors import HistoryError
 from accord.history import (
@@ -80,43 +81,15 @@ commitments:
     return text
 
 
-class Repo:
+class Repo(GitRepo):
     """A throwaway git repository with commits at fixed dates."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        proc = subprocess.run(
-            ["git", "-C", str(self.path), *args],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, **(env or {})},
-        )
-        return proc.stdout.strip()
-
-    def write(self, rel: str, text: str) -> None:
-        file = self.path / rel
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text, encoding="utf-8")
-
-    def commit(self, message: str, when: str, who: tuple[str, str] = JAN) -> str:
+    def commit(self, message: str, when: str, who: Who = JAN) -> str:
         self.git("add", "-A")
         return self.merge_or_commit(["commit", "-q", "--allow-empty", "-m", message], when, who)
 
-    def merge_or_commit(self, args: list[str], when: str, who: tuple[str, str] = JAN) -> str:
-        env = {
-            "GIT_AUTHOR_NAME": who[0],
-            "GIT_AUTHOR_EMAIL": who[1],
-            "GIT_COMMITTER_NAME": who[0],
-            "GIT_COMMITTER_EMAIL": who[1],
-            "GIT_AUTHOR_DATE": when,
-            "GIT_COMMITTER_DATE": when,
-        }
-        self.git(*args, env=env)
+    def merge_or_commit(self, args: list[str], when: str, who: Who = JAN) -> str:
+        self.run_as(args, who, when)
         return self.git("rev-parse", "HEAD")
 
 
@@ -139,15 +112,15 @@ def git_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 def story(tmp_path_factory: pytest.TempPathFactory, git_env: None) -> Repo:
     """Six months of agreement changes on main, with one merged pull request."""
     repo = Repo(tmp_path_factory.mktemp("story") / "ws")
-    repo.write("README.md", "# Acme agreements\n")
+    repo.put("README.md", "# Acme agreements\n")
     repo.commit("Start", "2025-12-01T09:00:00+01:00")
-    repo.write("agreements/workspace.yaml", WORKSPACE)
-    repo.write("agreements/teams.yaml", TEAMS)
-    repo.write("agreements/sla.yaml", sla(100))
+    repo.put("agreements/workspace.yaml", WORKSPACE)
+    repo.put("agreements/teams.yaml", TEAMS)
+    repo.put("agreements/sla.yaml", sla(100))
     repo.commit("Add workspace, teams and SLA", "2026-01-05T10:00:00+01:00", JAN)
-    repo.write("agreements/sla.yaml", sla(120))
+    repo.put("agreements/sla.yaml", sla(120))
     repo.commit("Raise SQL target (#7)", "2026-02-02T10:00:00+01:00", SANNE)
-    repo.write("agreements/sla.yaml", sla(120, callback=True))
+    repo.put("agreements/sla.yaml", sla(120, callback=True))
     repo.commit(
         f"{CALLBACK}\n\nBody with <b>html</b>\nand several\nlines.\n",
         "2026-03-02T10:00:00+01:00",
@@ -155,30 +128,30 @@ def story(tmp_path_factory: pytest.TempPathFactory, git_env: None) -> Repo:
     )
     # A pull request: move the sales team to its own file, then rename it.
     repo.git("checkout", "-q", "-b", "move-sales")
-    repo.write("agreements/teams.yaml", TEAMS.split("---\n")[1])
-    repo.write("agreements/sales/team.yaml", TEAMS.split("---\n")[0])
+    repo.put("agreements/teams.yaml", TEAMS.split("---\n")[1])
+    repo.put("agreements/sales/team.yaml", TEAMS.split("---\n")[0])
     repo.commit("Move sales to its own file", "2026-03-10T10:00:00+01:00", SANNE)
     renamed = TEAMS.split("---\n")[0].replace("Sales\n", "Sales NL\n")
-    repo.write("agreements/sales/team.yaml", renamed)
+    repo.put("agreements/sales/team.yaml", renamed)
     repo.commit("Rename sales", "2026-03-11T10:00:00+01:00", SANNE)
     repo.git("checkout", "-q", "main")
-    repo.write("notes.txt", "not an agreement\n")
+    repo.put("notes.txt", "not an agreement\n")
     repo.commit("Unrelated change", "2026-03-08T10:00:00+01:00", JAN)
     repo.merge_or_commit(
         ["merge", "-q", "--no-ff", "move-sales", "-m", MERGE],
         "2026-04-06T10:00:00+02:00",
         JAN,
     )
-    repo.write("agreements/sla.yaml", "kind: Agreement\nid: sla\ntitle: [unclosed\n")
+    repo.put("agreements/sla.yaml", "kind: Agreement\nid: sla\ntitle: [unclosed\n")
     repo.commit("Edit the SLA by hand", "2026-05-04T10:00:00+02:00", SANNE)
-    repo.write("agreements/sla.yaml", sla(120, callback=True, status="retired"))
+    repo.put("agreements/sla.yaml", sla(120, callback=True, status="retired"))
     repo.commit("Retire the SLA", "2026-06-01T10:00:00+02:00", JAN)
     return repo
 
 
 @pytest.fixture(scope="module")
 def hist(story: Repo) -> History:
-    return entity_history(story.path)
+    return entity_history(story.root)
 
 
 def _by_subject(history: History, subject: str) -> Commit:
@@ -298,13 +271,13 @@ def test_reads_the_log_once(story: Repo, monkeypatch: pytest.MonkeyPatch) -> Non
         return real_popen(cmd, *args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", spy)
-    entity_history(story.path)
+    entity_history(story.root)
     assert sum("log" in cmd for cmd in calls) == 1
     assert len(calls) <= 5
 
 
 def test_files_at_returns_the_version_in_force(story: Repo) -> None:
-    files = files_at(story.path, datetime(2026, 1, 20, tzinfo=UTC))
+    files = files_at(story.root, datetime(2026, 1, 20, tzinfo=UTC))
     assert files is not None
     assert sorted(files) == [
         "agreements/sla.yaml",
@@ -312,56 +285,56 @@ def test_files_at_returns_the_version_in_force(story: Repo) -> None:
         "agreements/workspace.yaml",
     ]
     assert b"min: 100}" in files["agreements/sla.yaml"]
-    later = files_at(story.path, datetime(2026, 2, 15, tzinfo=timezone(timedelta(hours=-5))))
+    later = files_at(story.root, datetime(2026, 2, 15, tzinfo=timezone(timedelta(hours=-5))))
     assert later is not None and b"min: 120}" in later["agreements/sla.yaml"]
 
 
 def test_files_at_counts_a_commit_from_its_own_second(story: Repo) -> None:
     at = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)  # 10:00 +01:00, the commit's time
-    files = files_at(story.path, at)
+    files = files_at(story.root, at)
     assert files is not None and b"min: 120}" in files["agreements/sla.yaml"]
-    before = files_at(story.path, at - timedelta(seconds=1))
+    before = files_at(story.root, at - timedelta(seconds=1))
     assert before is not None and b"min: 100}" in before["agreements/sla.yaml"]
 
 
 def test_files_at_before_any_agreement_or_commit(story: Repo) -> None:
-    assert files_at(story.path, datetime(2025, 12, 2, tzinfo=UTC)) == {}
-    assert files_at(story.path, datetime(2020, 1, 1, tzinfo=UTC)) is None
+    assert files_at(story.root, datetime(2025, 12, 2, tzinfo=UTC)) == {}
+    assert files_at(story.root, datetime(2020, 1, 1, tzinfo=UTC)) is None
     with pytest.raises(ValueError, match="timezone"):
-        files_at(story.path, datetime(2026, 1, 20))
+        files_at(story.root, datetime(2026, 1, 20))
 
 
 def test_files_at_follows_the_first_parent(story: Repo) -> None:
     # After the branch commits (10 and 11 March) but before the merge (6 April),
     # main did not have them yet: the newest first-parent commit is 8 March's.
-    files = files_at(story.path, datetime(2026, 3, 12, tzinfo=UTC))
+    files = files_at(story.root, datetime(2026, 3, 12, tzinfo=UTC))
     assert files is not None
     assert "agreements/sales/team.yaml" not in files
 
 
 def test_detached_head(story: Repo, tmp_path: Path) -> None:
     clone = Repo.__new__(Repo)
-    clone.path = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(story.path), str(clone.path)], check=True)
+    clone.root = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(story.root), str(clone.root)], check=True)
     clone.git("checkout", "-q", "--detach", "HEAD~2")
-    history = entity_history(clone.path)
+    history = entity_history(clone.root)
     assert history.available
     assert history.commits[0].subject == MERGE
-    files = files_at(clone.path, datetime(2030, 1, 1, tzinfo=UTC))
+    files = files_at(clone.root, datetime(2030, 1, 1, tzinfo=UTC))
     assert files is not None and "agreements/sales/team.yaml" in files
 
 
 def test_other_revision(story: Repo) -> None:
-    history = entity_history(story.path, rev="HEAD~3")
+    history = entity_history(story.root, rev="HEAD~3")
     assert history.commits[0].subject == CALLBACK
     with pytest.raises(HistoryError, match="unknown git revision"):
-        entity_history(story.path, rev="no-such-branch")
+        entity_history(story.root, rev="no-such-branch")
 
 
 def test_shallow_clone_is_detected(story: Repo, tmp_path: Path) -> None:
     target = tmp_path / "shallow"
     subprocess.run(
-        ["git", "clone", "-q", "--depth", "1", f"file://{story.path}", str(target)], check=True
+        ["git", "clone", "-q", "--depth", "1", f"file://{story.root}", str(target)], check=True
     )
     history = entity_history(target)
     assert history.available and history.shallow
@@ -391,13 +364,13 @@ def test_git_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_repository_without_commits(tmp_path: Path, git_env: None) -> None:
     repo = Repo(tmp_path / "new")
-    repo.write("agreements/workspace.yaml", WORKSPACE)
-    history = entity_history(repo.path)
+    repo.put("agreements/workspace.yaml", WORKSPACE)
+    history = entity_history(repo.root)
     assert history.available and history.commits == []
     assert history.note is not None and "nothing has been committed" in history.note
     assert history.uncommitted_files == ["agreements/workspace.yaml"]
     assert not history.is_committed(("Workspace", "workspace"))
-    assert files_at(repo.path, datetime(2026, 1, 1, tzinfo=UTC)) is None
+    assert files_at(repo.root, datetime(2026, 1, 1, tzinfo=UTC)) is None
 
 
 @pytest.mark.skipif(
@@ -406,45 +379,45 @@ def test_repository_without_commits(tmp_path: Path, git_env: None) -> None:
 )
 def test_dubious_ownership_says_the_fix(tmp_path: Path, git_env: None) -> None:
     repo = Repo(tmp_path / "theirs")
-    for path in [repo.path, *repo.path.rglob("*")]:
+    for path in [repo.root, *repo.root.rglob("*")]:
         os.chown(path, 65534, 65534, follow_symlinks=False)
-    history = entity_history(repo.path)
+    history = entity_history(repo.root)
     assert not history.available
     assert history.note is not None
     assert "git config --global --add safe.directory" in history.note
-    assert str(repo.path) in history.note
+    assert str(repo.root) in history.note
 
 
 def test_uncommitted_files_and_entities(story: Repo, hist: History, tmp_path: Path) -> None:
     assert hist.uncommitted_files == []
     assert hist.is_committed(SLA)
     clone = Repo.__new__(Repo)
-    clone.path = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(story.path), str(clone.path)], check=True)
-    clone.write("agreements/draft.yaml", "kind: Term\nid: mql\nterm: MQL\ndefinition: x\n")
-    clone.write("agreements/sla.yaml", sla(150))
-    clone.write("agreements/notes.md", "not an agreement\n")
-    history = entity_history(clone.path)
+    clone.root = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(story.root), str(clone.root)], check=True)
+    clone.put("agreements/draft.yaml", "kind: Term\nid: mql\nterm: MQL\ndefinition: x\n")
+    clone.put("agreements/sla.yaml", sla(150))
+    clone.put("agreements/notes.md", "not an agreement\n")
+    history = entity_history(clone.root)
     assert history.uncommitted_files == ["agreements/draft.yaml", "agreements/sla.yaml"]
     assert not history.is_committed(("Term", "mql"))
 
 
 def test_workspace_in_a_subfolder_of_the_repository(tmp_path: Path, git_env: None) -> None:
     repo = Repo(tmp_path / "mono")
-    repo.write("sales-ops/agreements/sla.yaml", sla(100))
-    repo.write("agreements/other.yaml", sla(1))  # another workspace's folder
+    repo.put("sales-ops/agreements/sla.yaml", sla(100))
+    repo.put("agreements/other.yaml", sla(1))  # another workspace's folder
     repo.commit("Add", "2026-01-05T10:00:00+00:00")
-    repo.write("sales-ops/agreements/sla.yaml", sla(110))
+    repo.put("sales-ops/agreements/sla.yaml", sla(110))
     repo.commit("Raise", "2026-01-06T10:00:00+00:00")
-    ws = repo.path / "sales-ops"
+    ws = repo.root / "sales-ops"
     history = entity_history(ws)
     assert [c.subject for c in history.commits] == ["Raise", "Add"]
     assert history.head == {SLA: "agreements/sla.yaml"}
     files = files_at(ws, datetime(2026, 1, 5, 12, tzinfo=UTC))
     assert files is not None and list(files) == ["agreements/sla.yaml"]
     assert b"min: 100}" in files["agreements/sla.yaml"]
-    repo.write("sales-ops/agreements/new.yaml", "kind: Term\n")
-    repo.write("agreements/elsewhere.yaml", "kind: Term\n")
+    repo.put("sales-ops/agreements/new.yaml", "kind: Term\n")
+    repo.put("agreements/elsewhere.yaml", "kind: Term\n")
     assert uncommitted_files(ws) == ["agreements/new.yaml"]
 
 
@@ -513,14 +486,14 @@ def test_quick_parser_leaves_the_unusual_to_parse_documents(text: str) -> None:
 def test_same_blob_in_two_files_and_a_duplicate_key(tmp_path: Path, git_env: None) -> None:
     repo = Repo(tmp_path / "r")
     team = "kind: Team\nid: ops\nname: Ops\n"
-    repo.write("agreements/a.yaml", team)
-    repo.write("agreements/b.yaml", "kind: Team\nid: qa\nname: QA\n")
+    repo.put("agreements/a.yaml", team)
+    repo.put("agreements/b.yaml", "kind: Team\nid: qa\nname: QA\n")
     repo.commit("Start", "2026-01-01T10:00:00+00:00")
-    repo.write("agreements/b.yaml", team.replace("id: ops", "id: ops\nid: dup"))
+    repo.put("agreements/b.yaml", team.replace("id: ops", "id: ops\nid: dup"))
     repo.commit("Break b", "2026-01-02T10:00:00+00:00")
-    repo.write("agreements/b.yaml", team)  # the same blob as a.yaml
+    repo.put("agreements/b.yaml", team)  # the same blob as a.yaml
     repo.commit("Copy a to b", "2026-01-03T10:00:00+00:00")
-    history = entity_history(repo.path)
+    history = entity_history(repo.root)
     (note,) = history.notes
     assert "duplicate key 'id'" in note and "agreements/b.yaml" in note
     copy = next(c for c in history.commits if c.subject == "Copy a to b")
@@ -535,7 +508,7 @@ def test_log_read_in_small_pieces_gives_the_same_history(
 
     monkeypatch.setattr(history_module, "_CHUNK", 7)  # records split anywhere
     monkeypatch.setattr(history_module._Reader, "BATCH", 2)
-    again = entity_history(story.path)
+    again = entity_history(story.root)
     assert [c.sha for c in again.commits] == [c.sha for c in hist.commits]
     assert [c.changes for c in again.commits] == [c.changes for c in hist.commits]
     assert [c.subject for c in again.commits] == [c.subject for c in hist.commits]

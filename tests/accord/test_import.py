@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from metrics_support import backend_store
 from sqlalchemy import func, select
 
 from accord._errors import ImportRejected, LoadError
 from accord.cli import main
-from accord.store import Store, events, leads, metadata
+from accord.store import Store, events, leads
 from accord.store.importer import ImportReport, StoreSink, import_file, parse_time
 from accord.store.mappings import HUBSPOT, PLAIN, SALESFORCE, Mapping, load_mapping
 from accord.validate import load_workspace
@@ -30,20 +31,9 @@ def ws() -> Workspace:
     return load_workspace(DATA / "workspace")
 
 
-def _open(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Store:
-    if backend == "sqlite":
-        return Store.open(f"sqlite:///{tmp_path / 'funnel.db'}")
-    opened = Store.open(request.getfixturevalue("postgres_url"))
-    with opened.engine.begin() as conn:  # empty tables for this test
-        metadata.drop_all(conn)
-    opened.ensure_schema()
-    return opened
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with _open(request, tmp_path, request.param) as opened:
-        yield opened
+    yield from backend_store(request, tmp_path)
 
 
 def run(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from metrics_support import ams, ev, fresh_store, make_workspace, put
+from metrics_support import ams, backend_store, ev, make_workspace, put
 
 from accord.metrics import (
     Evaluation,
@@ -25,11 +25,7 @@ from accord.workspace import Workspace
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/funnel.db"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    yield from fresh_store(url)
+    yield from backend_store(request, tmp_path)
 
 
 def one(result: Evaluation, ident: str) -> Any:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from metrics_support import backend_store
 from sqlalchemy import func, select
 
 from accord.cli import main
 from accord.simulate import Simulator, desired, generate_history, stream, write_history
-from accord.store import Store, events, leads, metadata
+from accord.store import Store, events, leads
 from accord.validate import load_workspace
 from accord.workspace import Workspace
 
@@ -31,26 +32,14 @@ def history(ws: Workspace) -> list[tuple[list[dict[str, object]], list[dict[str,
     return list(generate_history(ws, 60, seed=3, end=END))
 
 
-def _open(request: pytest.FixtureRequest, tmp_path: Path, backend: str) -> Store:
-    if backend == "sqlite":
-        return Store.open(f"sqlite:///{tmp_path / 'funnel.db'}")
-    opened = Store.open(request.getfixturevalue("postgres_url"))
-    with opened.engine.begin() as conn:  # empty tables for this test
-        metadata.drop_all(conn)
-    opened.ensure_schema()
-    return opened
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with _open(request, tmp_path, request.param) as opened:
-        yield opened
+    yield from backend_store(request, tmp_path)
 
 
 @pytest.fixture
 def sqlite_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with _open(request, tmp_path, "sqlite") as opened:
-        yield opened
+    yield from backend_store(request, tmp_path, "sqlite")
 
 
 def test_deterministic_with_a_seed(ws: Workspace) -> None:

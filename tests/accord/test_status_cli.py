@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gitrepo import author_env
 from metrics_support import agreement_yaml, ams, ev, make_workspace, put
 
 from accord.cli import main
@@ -120,15 +121,7 @@ def test_bad_at_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def git(root: Path, *args: str, when: str | None = None) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    if when:
-        env.update(GIT_AUTHOR_DATE=when, GIT_COMMITTER_DATE=when)
+    env = {**os.environ, **author_env(("t", "t@example.com"), when)}
     subprocess.run(["git", "-C", str(root), *args], check=True, env=env, capture_output=True)
 
 

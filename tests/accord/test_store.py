@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from metrics_support import ams, ev, fresh_store, make_workspace, put
+from metrics_support import ams, backend_store, ev, fresh_store, make_workspace, put
 from sqlalchemy import select
 
 from accord._errors import StoreError
@@ -23,11 +23,7 @@ T = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/funnel.db"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    yield from fresh_store(url)
+    yield from backend_store(request, tmp_path)
 
 
 class TestWrites:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+
+from gitrepo import GitRepo
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported (HAZARDS 41)
 
@@ -222,48 +223,13 @@ def workspace_files(
     }
 
 
-class Repo:
-    """A throwaway git repository with fixed-date commits."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", "main")
-
-    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        full_env = {
-            **os.environ,
-            "GIT_CONFIG_GLOBAL": "/dev/null",
-            "GIT_CONFIG_NOSYSTEM": "1",
-            **(env or {}),
-        }
-        proc = subprocess.run(
-            ["git", "-C", str(self.root), *args],
-            capture_output=True,
-            text=True,
-            env=full_env,
-            check=True,
-        )
-        return proc.stdout
-
-    def write(self, files: dict[str, str]) -> None:
-        for rel, content in files.items():
-            path = self.root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+class Repo(GitRepo):
+    """A throwaway git repository with fixed-date commits (10:00, UTC+1)."""
 
     def commit(self, message: str, *, author: str, email: str, date: str) -> None:
+        self.git("add", "-A")
         stamp = f"{date}T10:00:00+01:00"
-        env = {
-            "GIT_AUTHOR_NAME": author,
-            "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": author,
-            "GIT_COMMITTER_EMAIL": email,
-            "GIT_AUTHOR_DATE": stamp,
-            "GIT_COMMITTER_DATE": stamp,
-        }
-        self.git("add", "-A", env=env)
-        self.git("commit", "-q", "--no-gpg-sign", "-m", message, env=env)
+        self.run_as(["commit", "-q", "--no-gpg-sign", "-m", message], (author, email), stamp)
 
 
 def build(root: Path, *, strict: bool = False, mkdocs_yml: bool = True) -> Path:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -182,44 +182,55 @@ class MainScreen(Screen[None]):
         if self._funnel_running or not getattr(source, "funnel_due", False):
             return
         self._funnel_running = True
+        self._run_part("funnel", base)
+
+    def _run_part(self, part: Literal["funnel", "slow"], base: Snapshot) -> None:
+        """Start the worker that fetches `part` of the snapshot on top of `base`."""
         app = self.accord
-        work = partial(self._fetch_funnel, app.ws, base, app.at, app.now(), self.generation)
+        work = partial(self._fetch_part, part, app.ws, base, app.at, app.now(), self.generation)
         self.run_worker(
-            work,
-            thread=True,
-            exit_on_error=False,
-            group="funnel",
-            name="funnel",
-            description="funnel",
+            work, thread=True, exit_on_error=False, group=part, name=part, description=part
         )
 
-    def _fetch_funnel(
+    def _fetch_part(
         self,
+        part: Literal["funnel", "slow"],
         ws: Workspace,
         base: Snapshot,
         at: dt.datetime | None,
         now: dt.datetime,
         generation: int,
     ) -> None:
-        """Runs in a worker thread: never raises."""
+        """Runs in a worker thread: never raises. Calls the source's ``fetch_<part>``
+        and posts `FunnelFetched` or `SlowFetched`."""
+        message = FunnelFetched if part == "funnel" else SlowFetched
         try:
-            snap = self.accord.source.fetch_funnel(ws, base, at=at, now=now)  # type: ignore[attr-defined]
+            fetch = getattr(self.accord.source, f"fetch_{part}")
+            snap = fetch(ws, base, at=at, now=now)
         except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
-            self.post_message(FunnelFetched(None, error_line(exc), generation=generation))
+            self.post_message(message(None, error_line(exc), generation=generation))
         else:
-            self.post_message(FunnelFetched(snap, "", generation=generation))
+            self.post_message(message(snap, "", generation=generation))
 
-    @on(FunnelFetched)
-    def _funnel_fetched(self, message: FunnelFetched) -> None:
-        self._funnel_running = False
+    def _part_arrived(self, message: FunnelFetched | SlowFetched) -> Snapshot | None:
+        """The part's snapshot when it belongs to the current one; None when there is
+        nothing to paint (a failure is shown as STALE)."""
         if message.snapshot is None:
             self.freshness = self.freshness.failed(message.error, self.accord.now())
             self._paint_stale()
             self._paint_header()
-            return
+            return None
         if message.generation != self.generation or self.snapshot is None:
+            return None
+        return message.snapshot
+
+    @on(FunnelFetched)
+    def _funnel_fetched(self, message: FunnelFetched) -> None:
+        self._funnel_running = False
+        part = self._part_arrived(message)
+        if part is None or self.snapshot is None:
             return
-        self.snapshot = replace(self.snapshot, funnel=message.snapshot.funnel)
+        self.snapshot = replace(self.snapshot, funnel=part.funnel)
         self.paint()
 
     def _start_slow(self, base: Snapshot) -> None:
@@ -228,39 +239,14 @@ class MainScreen(Screen[None]):
         if self._slow_running or not getattr(source, "slow_due", False):
             return
         self._slow_running = True
-        app = self.accord
-        work = partial(self._fetch_slow, app.ws, base, app.at, app.now(), self.generation)
-        self.run_worker(
-            work, thread=True, exit_on_error=False, group="slow", name="slow", description="slow"
-        )
-
-    def _fetch_slow(
-        self,
-        ws: Workspace,
-        base: Snapshot,
-        at: dt.datetime | None,
-        now: dt.datetime,
-        generation: int,
-    ) -> None:
-        """Runs in a worker thread: never raises."""
-        try:
-            snap = self.accord.source.fetch_slow(ws, base, at=at, now=now)  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
-            self.post_message(SlowFetched(None, error_line(exc), generation=generation))
-        else:
-            self.post_message(SlowFetched(snap, "", generation=generation))
+        self._run_part("slow", base)
 
     @on(SlowFetched)
     def _slow_fetched(self, message: SlowFetched) -> None:
         self._slow_running = False
-        if message.snapshot is None:
-            self.freshness = self.freshness.failed(message.error, self.accord.now())
-            self._paint_stale()
-            self._paint_header()
+        slow = self._part_arrived(message)
+        if slow is None or self.snapshot is None:
             return
-        if message.generation != self.generation or self.snapshot is None:
-            return
-        slow = message.snapshot
         self.snapshot = replace(
             self.snapshot,
             trends=with_current(slow.trends, self.snapshot.evaluation),
