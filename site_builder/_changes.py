@@ -28,6 +28,7 @@ __all__ = [
     "history_section",
     "html_link",
     "HISTORY_OPEN",
+    "Memo",
     "changelog_entries",
     "changelog_html",
     "older_note",
@@ -173,6 +174,33 @@ def older_note(lab: Labels, hidden: int, paths: Sequence[str], page: str) -> str
     return line.replace("&#0;", changelog, 1).replace("&#1;", command, 1)
 
 
+Memo = dict[tuple[str, ...], str]
+"""HTML pieces of one build, by commit (and entity): the agreement pages and the
+changelog show the same commits, so each line is escaped and linked once."""
+
+
+def _html_line(commit: Commit, repo_url: str | None, lab: Labels, memo: Memo | None) -> str:
+    if memo is None:
+        return commit_line(commit, repo_url, lab, html=True)
+    line = memo.get((commit.sha,))
+    if line is None:
+        line = memo[(commit.sha,)] = commit_line(commit, repo_url, lab, html=True)
+    return line
+
+
+def _html_items(
+    commit: Commit, key: EntityKey, changes: Sequence[FieldChange], memo: Memo | None
+) -> str:
+    """``<li>`` per change of entity `key` in `commit`."""
+    memo_key = (commit.sha, *key)
+    items = memo.get(memo_key) if memo is not None else None
+    if items is None:
+        items = "".join(f"<li>{text(c.describe())}</li>" for c in changes)
+        if memo is not None:
+            memo[memo_key] = items
+    return items
+
+
 def _changes(changes: Sequence[FieldChange], indent: str) -> list[str]:
     return [f"{indent}- {text(c.describe())}" for c in changes]
 
@@ -187,6 +215,7 @@ def history_section(
     name_entities: bool,
     heading: str = "##",
     limit: int | None = None,
+    memo: Memo | None = None,
 ) -> str:
     """The "Change history" section for the entities `keys`, newest first.
 
@@ -201,6 +230,7 @@ def history_section(
         heading: the Markdown heading level of the section.
         limit: show at most this many commits (the newest), then a line saying
             how many older ones there are and how to list them with git.
+        memo: HTML pieces shared with the other pages of the build (`Memo`).
     """
     out = [f"{heading} {lab('change_history')}", ""]
     if history is None or not history.available:
@@ -241,9 +271,9 @@ def history_section(
     else:  # one raw HTML block: only absolute links, no Markdown inline work per entry
         out.append(HISTORY_OPEN)
         for commit, mine in shown:  # one line per commit; only the block's end is "</ul>"
-            items = "".join(f"<li>{text(c.describe())}</li>" for _, cs in mine for c in cs)
+            items = "".join(_html_items(commit, k, cs, memo) for k, cs in mine)
             nested = f"<ul>{items}</ul>" if items else ""
-            out.append(f"<li>{commit_line(commit, repo_url, lab, html=True)}{nested}</li>")
+            out.append(f"<li>{_html_line(commit, repo_url, lab, memo)}{nested}</li>")
         out.append("</ul>")
     out.append("")
     if hidden:
@@ -278,7 +308,9 @@ def changelog_entries(
     return out
 
 
-def changelog_html(ws: Workspace, commits: Sequence[Commit], lab: Labels) -> list[str]:
+def changelog_html(
+    ws: Workspace, commits: Sequence[Commit], lab: Labels, memo: Memo | None = None
+) -> list[str]:
     """`commits` with their changes as one raw HTML block (`HISTORY_OPEN`), one line each.
 
     For the long tail of the changelog: entity names are plain text (no
@@ -289,12 +321,12 @@ def changelog_html(ws: Workspace, commits: Sequence[Commit], lab: Labels) -> lis
     for commit in commits:
         groups = "".join(
             f"<li>{text(key[0])} {text(entity_name(ws, key))}<ul>"
-            + "".join(f"<li>{text(c.describe())}</li>" for c in changes)
+            + _html_items(commit, key, changes, memo)
             + "</ul></li>"
             for key, changes in commit.changes.items()
             if changes
         )
         nested = f"<ul>{groups}</ul>" if groups else ""
-        out.append(f"<li>{commit_line(commit, repo_url, lab, html=True)}{nested}</li>")
+        out.append(f"<li>{_html_line(commit, repo_url, lab, memo)}{nested}</li>")
     out.append("</ul>")
     return out

@@ -36,7 +36,13 @@ from accord import model as m
 from accord.diff import EntityKey
 from accord.history import History
 from accord.workspace import Workspace, maturity
-from site_builder._changes import changelog_entries, changelog_html, history_section, relative
+from site_builder._changes import (
+    Memo,
+    changelog_entries,
+    changelog_html,
+    history_section,
+    relative,
+)
 from site_builder._measure import describe_filter, describe_measure, format_target, format_value
 from site_builder._render import anchor, code, escape, link, paragraphs, safe_label, text
 from site_builder.i18n import Labels, labels
@@ -177,6 +183,7 @@ class _Ctx:
     history: History | None
     lab: Labels
     today: dt.date
+    memo: Memo = field(default_factory=dict)
 
     def team(self, team_id: str, page: str) -> str:
         team = self.ws.teams.get(team_id)
@@ -221,6 +228,7 @@ class _Ctx:
             page,
             name_entities=name_entities,
             limit=HISTORY_LIMIT,
+            memo=self.memo,
         )
 
     def overdue(self, agreement: m.Agreement) -> bool:
@@ -671,7 +679,7 @@ def _changelog(ctx: _Ctx) -> str:
     out += changelog_entries(ws, history, lab, page, limit=CHANGELOG_LIMIT)
     older = history.commits[CHANGELOG_LIMIT:]
     if older:  # every commit is listed; the older ones as one HTML block, without page links
-        out += ["", f"## {lab('earlier_changes')}", "", *changelog_html(ws, older, lab)]
+        out += ["", f"## {lab('earlier_changes')}", "", *changelog_html(ws, older, lab, ctx.memo)]
     if history.notes:
         out += ["", f"**{lab('files_unreadable')}**", ""]
         out += [f"- {text(n)}" for n in history.notes]

@@ -6,12 +6,14 @@ Thin on purpose: `site_builder.pages` writes the Markdown, this module only
 * adds the pages with `File.generated`, each with its edit link pointing at
   its YAML source, and a small stylesheet (`on_files`),
 * takes the pages' raw HTML history lists out of the Markdown before it is
-  converted and puts them back after (`on_page_markdown`, `on_page_content`):
-  Python-Markdown would only pass them through, at a high cost for long
-  histories;
-* sanitizes the HTML of the generated pages with nh3, once per page, after
-  the history lists are back (`on_page_content`), and writes their
-  ``<title>`` escaped (`on_post_page`; HAZARDS 23).
+  converted (`on_page_markdown`): Python-Markdown would only pass them
+  through, at a high cost for long histories;
+* sanitizes the HTML of the generated pages with nh3 (`on_page_content`),
+  leaving an HTML comment where each history list goes, and puts the lists
+  back, each sanitized too, only after the search plugin indexed the page
+  (`on_page_context`, lowest priority): the history lists stay out of the
+  search index, whose HTML parse of them was most of the build (docs/wiki.md);
+* writes the generated pages' ``<title>`` escaped (`on_post_page`; HAZARDS 23).
 
 A hand-written ``index.md`` becomes the introduction of the generated home
 page; any other hand-written page with the path of a generated one wins over
@@ -33,9 +35,11 @@ from pathlib import Path
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from accord import AccordError, LoadError, ValidationFailed, load_workspace
 from accord.history import History, entity_history
@@ -133,7 +137,18 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
     ) -> str | None:
         if not self.config.enabled or page.file.src_uri not in self.generated:
             return None
-        return sanitize_html(_put_back(html, self.blocks.pop(page.file.src_uri, {})))
+        return _mark(sanitize_html(html), self.blocks.get(page.file.src_uri, {}))
+
+    @event_priority(-100)  # after the search plugin indexed page.content
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if not self.config.enabled or page.file.src_uri not in self.generated:
+            return None
+        blocks = self.blocks.pop(page.file.src_uri, {})
+        if blocks and page.content is not None:
+            page.content = _put_back(page.content, blocks)
+        return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or page.file.src_uri not in self.generated:
@@ -202,9 +217,10 @@ _BLOCK = re.compile(rf"^{re.escape(HISTORY_OPEN)}\n(?:<li>.*\n)*</ul>$", re.MULT
 def _set_aside(markdown: str) -> tuple[str, dict[str, str]]:
     """Take the generated raw HTML history blocks out of `markdown`.
 
-    Each becomes a placeholder paragraph and goes back in after Markdown ran
-    (`_put_back`, before nh3): Python-Markdown would only pass the block
-    through, after an HTML parse of every line that costs much of the build.
+    Each becomes a placeholder paragraph, a comment after nh3 (`_mark`), and
+    goes back in once the page is indexed (`_put_back`): Python-Markdown would
+    only pass the block through, after an HTML parse of every line that costs
+    much of the build.
     """
     blocks: dict[str, str] = {}
 
@@ -216,10 +232,23 @@ def _set_aside(markdown: str) -> tuple[str, dict[str, str]]:
     return _BLOCK.sub(aside, markdown), blocks
 
 
-def _put_back(html: str, blocks: dict[str, str]) -> str:
-    for token, block in blocks.items():
+def _mark(html: str, blocks: dict[str, str]) -> str:
+    """Sanitized `html` with each placeholder paragraph turned into an HTML comment.
+
+    Material's search index skips comments, so the history lists, put back in
+    their place by `_put_back` after indexing, are not indexed. `html` went
+    through nh3, which removes every comment, so the only comments are these.
+    """
+    for token in blocks:
         wrapped = f"<p>{token}</p>"
-        html = html.replace(wrapped if wrapped in html else token, block, 1)
+        html = html.replace(wrapped if wrapped in html else token, f"<!--{token}-->", 1)
+    return html
+
+
+def _put_back(html: str, blocks: dict[str, str]) -> str:
+    """`html` with each history list, sanitized, in place of its comment."""
+    for token, block in blocks.items():
+        html = html.replace(f"<!--{token}-->", sanitize_html(block), 1)
     return html
 
 

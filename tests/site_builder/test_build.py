@@ -176,6 +176,23 @@ def test_search_index_holds_every_generated_page(repo: Repo) -> None:
     assert "verkoopklare lead" in texts
 
 
+def test_history_lists_stay_out_of_the_search_index(repo: Repo) -> None:
+    site = build(repo.root)
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    sla = " ".join(
+        d["title"] + " " + d["text"]
+        for d in index["docs"]
+        if d["location"].startswith("agreements/marketing-sales-sla/")
+    )
+    # the agreement's own text is indexed, its change-history list is not
+    assert "Change history" in sla and "sql-volume" in sla
+    assert "Sanne Bakker" not in sla and "100 → 120" not in sla
+    # but the history list is on the page, sanitized, where it belongs
+    raw = page(site, "agreements/marketing-sales-sla/")
+    assert raw.index('id="change-history"') < raw.index('<ul class="accord-history">')
+    assert "Sanne Bakker" in raw and "<!--accordblock" not in raw
+
+
 def test_hand_written_index_is_the_home_intro(repo: Repo) -> None:
     (repo.root / "docs").mkdir()
     (repo.root / "docs/index.md").write_text("Welcome to **our** wiki.\n", encoding="utf-8")
