@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 
 from accord.validate import load_workspace
 from accord.workspace import Workspace
+from tui.asof import WORKING_TREE, agreements_at
 from tui.commands import AccordCommands
 from tui.data import Source, StoreSource
 from tui.screens.help import EXTRA_KEYS, HelpScreen, binding_rows
@@ -52,6 +53,12 @@ class AccordApp(App[None]):
     ) -> None:
         super().__init__()
         self.ws = ws
+        """The agreements judged by: the working tree live, as committed then when time
+        travelling."""
+        self.live_ws = ws
+        """The working tree's agreements (kept up to date while time travelling)."""
+        self.agreements = WORKING_TREE
+        """The header's words for `ws` (see `tui.asof`)."""
         self.source = source
         self.refresh_seconds = max(0.05, refresh)
         self.at = at
@@ -134,7 +141,8 @@ def make_app(
         workspace_path: the workspace directory.
         store_url: event store URL (default: the workspace's, else ``.accord/funnel.db``).
         refresh: seconds between incremental refreshes.
-        at: show the numbers as of this instant instead of now.
+        at: show the numbers as of this instant instead of now, judged by the agreements
+            as committed then (SPEC §4).
         clock: "now" for live mode (tests fix it).
         workspace: an already loaded workspace (else it is loaded here).
         source: where snapshots come from (tests pass a fake; default: the store).
@@ -142,10 +150,17 @@ def make_app(
         history: entity history lookup (tests pass a fake; default: git).
 
     Raises:
-        ValidationFailed: the agreements have errors.
+        ValidationFailed: the agreements (the working tree's, or at `at` those committed
+            then) have errors.
+        HistoryError: `at` is older than every commit.
     """
     from accord.store import resolve_url
 
-    ws = workspace or load_workspace(Path(workspace_path))
-    src = source or StoreSource(resolve_url(ws, store_url))
-    return AccordApp(ws, src, refresh=refresh, at=at, per=per, clock=clock, history=history)
+    live = workspace or load_workspace(Path(workspace_path))
+    ws, label = live, WORKING_TREE
+    if at is not None:
+        ws, label, _ = agreements_at(live.root, at)
+    src = source or StoreSource(resolve_url(live, store_url))
+    app = AccordApp(ws, src, refresh=refresh, at=at, per=per, clock=clock, history=history)
+    app.live_ws, app.agreements = live, label
+    return app

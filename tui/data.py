@@ -16,6 +16,10 @@ in its own worker and is merged into later snapshots. The periodic work is
 spaced by its own measured cost (`IDLE_SHARE`, `BUSY_SHARE`), so a large store
 does not keep a core busy while nothing happens.
 
+With `on_partial`, a fetch that evaluates from scratch (`Evaluator.full`) hands
+over a partial snapshot as each commitment's result arrives (`progress`; the others
+are `Snapshot.pending`), so the first frame paints before the whole evaluation.
+
 A SQLite store whose file disappears while the dashboard runs is reported as
 missing (an open connection would otherwise go on reading the deleted file).
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -98,6 +103,9 @@ class Snapshot:
     attention: tuple[WaitingLead, ...] = ()
     attention_total: int = 0
     """Waiting leads in all (may exceed `len(attention)`)."""
+    pending: frozenset[tuple[str, str]] = frozenset()
+    """Commitments still being evaluated (a progressive first frame: `StoreSource.fetch`
+    with `on_partial`); their values are not known yet, and `store` is a placeholder."""
 
     def result(self, key: tuple[str, str]) -> CommitmentResult | None:
         """The evaluated commitment (agreement id, commitment id), if any."""
@@ -107,11 +115,25 @@ class Snapshot:
         return None
 
 
+Partial = Callable[[Snapshot], None]
+"""Called (in the worker thread) with a partial snapshot as each commitment is evaluated."""
+
+
 class Source(Protocol):
-    """Makes snapshots; `fetch` is called from a worker thread and may raise."""
+    """Makes snapshots; `fetch` is called from a worker thread and may raise.
+
+    When `fetch` evaluates everything from scratch and `on_partial` is given, it may
+    call `on_partial` with partial snapshots (`Snapshot.pending`) before returning.
+    """
 
     def fetch(
-        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+        self,
+        ws: Workspace,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        per: str,
+        on_partial: Partial | None = None,
     ) -> Snapshot: ...
 
     def reset(self) -> None:
@@ -174,17 +196,29 @@ class StoreSource:
                 pass
 
     def fetch(
-        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+        self,
+        ws: Workspace,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        per: str,
+        on_partial: Partial | None = None,
     ) -> Snapshot:
         with self._lock:
             try:
-                return self._fetch(ws, at=at, now=now, per=per)
+                return self._fetch(ws, at=at, now=now, per=per, on_partial=on_partial)
             except BaseException:
                 self._drop()
                 raise
 
     def _fetch(
-        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+        self,
+        ws: Workspace,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        per: str,
+        on_partial: Partial | None,
     ) -> Snapshot:
         from accord import metrics
 
@@ -202,11 +236,13 @@ class StoreSource:
         when = now if at is None else at
         every = spacing(self._full_cost, FULL_EVERY, IDLE_SHARE)
         due = self._full_at is None or (now - self._full_at).total_seconds() >= every
-        if not due:
+        last = self._evaluator.at
+        if not due and last is not None and when >= last:
             evaluation = self._evaluator.refresh(when)
         else:
             started = time.perf_counter()
-            evaluation = self._evaluator.full(when)
+            arrived = None if on_partial is None else progress(ws, at, when, per, on_partial)
+            evaluation = self._evaluator.full(when, on_result=arrived)
             self._full_cost = time.perf_counter() - started
             self._full_at = now
         info = evaluation.store
@@ -318,6 +354,32 @@ class StoreSource:
             attention=waiting,
             attention_total=len(items),
         )
+
+
+def progress(
+    ws: Workspace, at: dt.datetime | None, when: dt.datetime, per: str, on_partial: Partial
+) -> Callable[[CommitmentResult], None]:
+    """An `Evaluator.full` ``on_result`` callback that hands `on_partial` a snapshot of
+    the results so far (every commitment of `ws` not yet evaluated is `pending`)."""
+    keys = frozenset(ref.key for ref in ws.commitments())
+    done: list[CommitmentResult] = []
+    info = StoreInfo(url="", events=0, last_event_at=None)
+
+    def arrived(result: CommitmentResult) -> None:
+        done.append(result)
+        evaluation = Evaluation(as_of=when, store=info, agreements={}, commitments=list(done))
+        on_partial(
+            Snapshot(
+                as_of=when,
+                live=at is None,
+                per=per,
+                store=info,
+                evaluation=evaluation,
+                pending=keys - {(c.agreement, c.id) for c in done},
+            )
+        )
+
+    return arrived
 
 
 def spacing(cost: float, floor: float, share: float) -> float:

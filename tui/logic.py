@@ -37,6 +37,7 @@ _STATUS_LABEL: dict[str, tuple[str, str]] = {
     "on_track": ("●", "on track"),
     "met": ("✔", "met"),
     "no_data": ("○", "no data"),
+    "evaluating": ("…", "evaluating"),
 }
 
 STATUS_STYLE: dict[str, str] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.message import Message
 
 from accord.workspace import Workspace
@@ -83,4 +85,34 @@ class CommitmentOpened(Message):
 
     def __init__(self, key: tuple[str, str]) -> None:
         self.key = key
+        super().__init__()
+
+
+class TravelReady(Message):
+    """The agreements in force at `at` are loaded (time travel can show them)."""
+
+    def __init__(self, at: dt.datetime, workspace: Workspace, label: str, note: str | None) -> None:
+        self.at = at
+        self.workspace = workspace
+        self.label = label
+        self.note = note
+        super().__init__()
+
+
+class TravelFailed(Message):
+    """Time travel to `at` is impossible (no commit that old, invalid agreements then)."""
+
+    def __init__(self, at: dt.datetime, error: str) -> None:
+        self.at = at
+        self.error = error
+        super().__init__()
+
+
+class DataPartial(Message):
+    """The first evaluation is under way: the commitments evaluated so far (`snapshot`
+    with the others `pending`)."""
+
+    def __init__(self, snapshot: Snapshot, *, generation: int) -> None:
+        self.snapshot = snapshot
+        self.generation = generation
         super().__init__()

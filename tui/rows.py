@@ -102,9 +102,12 @@ def commitment_cells(
         if _ref_matches(ref, query):
             by_agreement.setdefault(ref.agreement.id, []).append(ref)
     statuses = snap.evaluation.agreements if snap else {}
+    pending = snap.pending if snap else frozenset()
     for agreement_id, refs in by_agreement.items():
         agreement = refs[0].agreement
-        status = statuses.get(agreement_id, "no_data")
+        status: str = statuses.get(agreement_id, "no_data")
+        if any(ref.key in pending for ref in refs):
+            status = "evaluating"
         out.append(
             CommitmentCells(
                 f"a:{agreement_id}", clip(agreement.title, LABEL_WIDTH), "", "", status, "", ()
@@ -112,16 +115,18 @@ def commitment_cells(
         )
         for ref in refs:
             result = snap.result(ref.key) if snap else None
+            waiting = snap is None or ref.key in pending
+            shown = result.status if result else "no_data"
             unit = ref.kpi.unit
             trend = snap.trends.get(ref.key, ()) if snap else ()
             out.append(
                 CommitmentCells(
                     key=commitment_key(ref.key),
                     label=" " + clip(ref.commitment.id, LABEL_WIDTH - 1),
-                    value="…" if snap is None else value_cell(result, unit),
+                    value="…" if waiting else value_cell(result, unit),
                     target=format_bounds(ref.bounds, unit, warn=False)
                     + f"/{PER_SHORT.get(ref.commitment.per, ref.commitment.per)}",
-                    status=result.status if result else "no_data",
+                    status="evaluating" if waiting and snap else shown,
                     pace=format_projection(result.projected if result else None, unit),
                     trend=tuple(v for _, v in trend if v is not None),
                 )

@@ -79,8 +79,13 @@ def app_for(
 async def started(pilot: Pilot[None]) -> MainScreen:
     app = pilot.app
     assert isinstance(app, AccordApp)
-    await wait_for(
-        pilot, lambda: isinstance(app.screen, MainScreen) and app.screen.snapshot is not None
+    await wait_for(  # a complete snapshot (not a progressive first frame)
+        pilot,
+        lambda: (
+            isinstance(app.screen, MainScreen)
+            and app.screen.snapshot is not None
+            and not app.screen.snapshot.pending
+        ),
     )
     await pilot.pause()
     return main_of(app)
@@ -197,7 +202,7 @@ class TestBindings:
             await pilot.press("enter")
             assert isinstance(app.screen, MainScreen)
             target = dt.datetime(2026, 10, 31, 22, 59, 59, tzinfo=dt.UTC)
-            assert app.at == target
+            await wait_for(pilot, lambda: app.at == target)  # after loading the agreements then
             await wait_for(pilot, lambda: source.calls[-1]["at"] == target)
             await wait_for(pilot, lambda: main.snapshot is not None and not main.snapshot.live)
             assert header(app, "asof").startswith("TIME TRAVEL as of 2026-10-31 23:59")

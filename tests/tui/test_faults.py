@@ -22,7 +22,7 @@ from tui_support import fill_store, write_workspace
 
 from accord.workspace import Workspace
 from tui.app import AccordApp, make_app
-from tui.data import Snapshot, StoreSource
+from tui.data import Partial, Snapshot, StoreSource
 from tui.screens.help import HelpScreen
 from tui.widgets.banner import Banner
 from tui.widgets.commitments import CommitmentTable
@@ -40,11 +40,17 @@ class WatchedSource(StoreSource):
         self.inflight = threading.Event()
 
     def fetch(
-        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+        self,
+        ws: Workspace,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        per: str,
+        on_partial: Partial | None = None,
     ) -> Snapshot:
         self.inflight.set()
         try:
-            return super().fetch(ws, at=at, now=now, per=per)
+            return super().fetch(ws, at=at, now=now, per=per, on_partial=on_partial)
         finally:
             self.fetches += 1
             self.inflight.clear()

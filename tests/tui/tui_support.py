@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -332,17 +334,42 @@ class FakeSource:
         self.resets = 0
         self.closed = False
         self.fetched = threading.Event()
+        self.hold: threading.Event | None = None
+        """When set, a fetch asked for partial snapshots first hands one over (the first
+        commitment evaluated, the others pending), then waits for this event."""
 
     def fetch(
-        self, ws: Workspace, *, at: dt.datetime | None, now: dt.datetime, per: str
+        self,
+        ws: Workspace,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        per: str,
+        on_partial: Callable[[Snapshot], None] | None = None,
     ) -> Snapshot:
-        self.calls.append({"at": at, "now": now, "per": per, "ws": ws})
+        self.calls.append({"at": at, "now": now, "per": per, "ws": ws, "partial": on_partial})
         try:
             if self.fail:
                 raise StoreError(self.fail)
             if self.snap is not None:
                 return self.snap
-            return snapshot(as_of=at or now, live=at is None, per=per, waiting=self.waiting)
+            full = snapshot(as_of=at or now, live=at is None, per=per, waiting=self.waiting)
+            if on_partial is not None and self.hold is not None:
+                first = full.evaluation.commitments[0]
+                keys = {(c.agreement, c.id) for c in full.evaluation.commitments}
+                on_partial(
+                    replace(
+                        full,
+                        evaluation=replace(full.evaluation, agreements={}, commitments=[first]),
+                        funnel=(),
+                        trends={},
+                        attention=(),
+                        attention_total=0,
+                        pending=frozenset(keys - {(first.agreement, first.id)}),
+                    )
+                )
+                self.hold.wait(10)
+            return full
         finally:
             self.fetched.set()
 

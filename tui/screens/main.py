@@ -10,8 +10,10 @@ it never ends the app.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from textual import on
@@ -23,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from accord.validate import load_workspace
+from tui.asof import WORKING_TREE, agreements_at
 from tui.data import Snapshot, with_current
 from tui.live import Freshness, agreement_stamp, error_line, retry_delay
 from tui.logic import cycle_period, describe_period, format_clock, format_moment
@@ -31,9 +34,12 @@ from tui.messages import (
     CommitmentSelected,
     DataFailed,
     DataFetched,
+    DataPartial,
     FunnelFetched,
     SlowFetched,
     StageSelected,
+    TravelFailed,
+    TravelReady,
     WorkspaceInvalid,
     WorkspaceReloaded,
 )
@@ -49,6 +55,8 @@ if TYPE_CHECKING:
     from tui.app import AccordApp
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+PARTIAL_EVERY = 0.1
+"""Seconds between repaints of a progressive first frame (at most ~10 a second)."""
 WIDE = 110
 """From this width the panels sit side by side; below it they stack and scroll."""
 
@@ -81,6 +89,15 @@ class MainScreen(Screen[None]):
         self._loading = False
         self._slow_running = False
         self._funnel_running = False
+        self._travel_to: dt.datetime | None = None
+        self._complete_for: tuple[int, dt.datetime | None] | None = None
+        """(workspace id, as-of) of the last complete snapshot: without one for the current
+        question, the evaluation paints progressively (`DataPartial`)."""
+        self._partial: DataPartial | None = None
+        self._partial_due = False
+        self._partial_painted = 0.0
+        self._first_painted = False
+        """The as-of instant whose agreements are being loaded (time travel pending)."""
 
     @property
     def accord(self) -> AccordApp:
@@ -160,17 +177,30 @@ class MainScreen(Screen[None]):
         self._again = False
         now = app.now()
         self._last_attempt = now
-        work = partial(self._fetch, app.ws, app.at, app.per, now, self.generation)
+        progressive = self._complete_for != (id(app.ws), app.at)
+        work = partial(self._fetch, app.ws, app.at, app.per, now, self.generation, progressive)
         self.run_worker(
             work, thread=True, exit_on_error=False, group="fetch", name="fetch", description="fetch"
         )
 
     def _fetch(
-        self, ws: Workspace, at: dt.datetime | None, per: str, now: dt.datetime, generation: int
+        self,
+        ws: Workspace,
+        at: dt.datetime | None,
+        per: str,
+        now: dt.datetime,
+        generation: int,
+        progressive: bool = False,
     ) -> None:
-        """Runs in a worker thread: never raises."""
+        """Runs in a worker thread: never raises. With `progressive`, results are posted
+        as they arrive (`DataPartial`), before the complete snapshot."""
+
+        def arrived(snap: Snapshot) -> None:
+            self.post_message(DataPartial(snap, generation=generation))
+
         try:
-            snap = self.accord.source.fetch(ws, at=at, now=now, per=per)
+            on_partial = arrived if progressive else None
+            snap = self.accord.source.fetch(ws, at=at, now=now, per=per, on_partial=on_partial)
         except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
             self.post_message(DataFailed(error_line(exc), generation=generation))
         else:
@@ -269,12 +299,49 @@ class MainScreen(Screen[None]):
         if self._again:
             self._start_fetch()
 
+    @on(DataPartial)
+    def _partial_arrived(self, message: DataPartial) -> None:
+        """Keep the newest partial snapshot; repaint at most every `PARTIAL_EVERY` s."""
+        if message.generation != self.generation:
+            return
+        self._partial = message
+        if self._partial_due:
+            return
+        self._partial_due = True
+        wait = PARTIAL_EVERY - (time.monotonic() - self._partial_painted)
+        if wait <= 0:
+            self._paint_partial()
+        else:
+            self.set_timer(wait, self._paint_partial, name="partial")
+
+    def _paint_partial(self) -> None:
+        self._partial_due = False
+        message, self._partial = self._partial, None
+        if message is None or message.generation != self.generation:
+            return
+        snap = message.snapshot
+        old = self.snapshot
+        if old is not None and old.per == snap.per and old.live == snap.live:
+            snap = replace(snap, funnel=old.funnel)
+        self._partial_painted = time.monotonic()
+        self.snapshot = snap
+        self.paint()
+        self._mark_first_frame()
+
+    def _mark_first_frame(self) -> None:
+        """bench/dash.py: note when the first value was painted."""
+        if self.accord.first_data_marker and not self._first_painted:
+            self._first_painted = True
+            self.app.call_after_refresh(self._write_marker, "first")
+
     @on(DataFetched)
     def _fetched(self, message: DataFetched) -> None:
         if message.generation != self.generation:
             self._again = True
             self._fetch_done()
             return
+        self._partial = None
+        self._complete_for = (id(self.accord.ws), self.accord.at)
         self.freshness = self.freshness.succeeded(self.accord.now())
         self.query_one("#stale-banner", Banner).say("")
         if (
@@ -309,20 +376,22 @@ class MainScreen(Screen[None]):
         self._fetch_done()
         self._start_funnel(message.snapshot)
         self._start_slow(message.snapshot)
-        if self.accord.first_data_marker:  # bench/dash.py: stop after the first data frame
+        self._mark_first_frame()
+        if self.accord.first_data_marker:  # bench/dash.py: stop once everything is painted
             self.accord.first_data_marker = False
-            self.app.call_after_refresh(self._first_frame_done)
+            self.app.call_after_refresh(self._write_marker, "all")
 
-    def _first_frame_done(self) -> None:
-        """bench/dash.py: note when the first data frame was painted, then exit."""
+    def _write_marker(self, what: str) -> None:
+        """bench/dash.py: append "<what> <time>" to ACCORD_DASH_FIRST_DATA_FILE ("first":
+        the first commitment value painted; "all": every commitment painted, then exit)."""
         import os
-        import time
 
         marker = os.environ.get("ACCORD_DASH_FIRST_DATA_FILE")
         if marker:
-            with open(marker, "w", encoding="utf-8") as out:
-                out.write(f"{time.time()}\n")
-        self.app.exit(None, 0, "first data frame")
+            with open(marker, "a", encoding="utf-8") as out:
+                out.write(f"{what} {time.time()}\n")
+        if what == "all":
+            self.app.exit(None, 0, "first data frame")
 
     @on(DataFailed)
     def _failed(self, message: DataFailed) -> None:
@@ -336,6 +405,9 @@ class MainScreen(Screen[None]):
     def _reloaded(self, message: WorkspaceReloaded) -> None:
         self._loading = False
         app = self.accord
+        app.live_ws = message.workspace
+        if app.at is not None:  # time travelling: the agreements of then stay in use
+            return
         app.ws = message.workspace
         app.source.reset()
         self.generation += 1
@@ -395,9 +467,13 @@ class MainScreen(Screen[None]):
         else:
             header.show("asof", f"as of {format_moment(as_of, tz)} (live)")
         header.show("filter", f"filter: {self.query_text}" if self.query_text else "")
+        header.show("agreements", app.agreements)
         fresh = self.freshness
         parts = []
-        if snap is not None:
+        if snap is not None and snap.pending:
+            done = len(snap.evaluation.commitments)
+            parts.append(f"evaluating… {done} of {done + len(snap.pending)} commitments")
+        elif snap is not None:
             parts.append(f"{snap.store.events:,} events")
             parts.append(f"last event {format_moment(snap.store.last_event_at, tz, seconds=True)}")
         if fresh.last_refresh is not None:
@@ -476,13 +552,69 @@ class MainScreen(Screen[None]):
         self.set_as_of(result if isinstance(result, dt.datetime) else None)
 
     def set_as_of(self, at: dt.datetime | None) -> None:
-        """Evaluate as of `at` (None: now, live)."""
+        """Evaluate as of `at` (None: now, live, by the working tree).
+
+        Time travel first loads the agreements as committed at `at` (SPEC §4) in a
+        worker; the view changes when they are there (`TravelReady`), or stays as it
+        was with a message saying why not (`TravelFailed`).
+        """
         app = self.accord
-        if app.at == at:
+        if at is None:
+            self._travel_to = None
+            if app.at is None:
+                return
+            self._show_as_of(None, app.live_ws, WORKING_TREE)
             return
-        app.at = at
+        if app.at == at or self._travel_to == at:
+            return
+        self._travel_to = at
+        self.run_worker(
+            partial(self._load_travel, app.live_ws.root, at),
+            thread=True,
+            exit_on_error=False,
+            group="travel",
+            name="travel",
+            description="travel",
+        )
+
+    def _load_travel(self, root: Path, at: dt.datetime) -> None:
+        """Runs in a worker thread: the agreements in force at `at`; never raises."""
+        try:
+            ws, label, note = agreements_at(root, at)
+        except Exception as exc:  # noqa: BLE001 - HistoryError, invalid agreements then
+            self.post_message(TravelFailed(at, error_line(exc)))
+        else:
+            self.post_message(TravelReady(at, ws, label, note))
+
+    @on(TravelReady)
+    def _travel_ready(self, message: TravelReady) -> None:
+        if message.at != self._travel_to:
+            return  # another time (or live) was asked for meanwhile
+        self._travel_to = None
+        self._show_as_of(message.at, message.workspace, message.label)
+        if message.note:
+            self.notify(message.note, severity="warning")
+
+    @on(TravelFailed)
+    def _travel_failed(self, message: TravelFailed) -> None:
+        if message.at != self._travel_to:
+            return
+        self._travel_to = None
+        app = self.accord
+        kept = "live" if app.at is None else f"as of {format_moment(app.at, app.ws.tz)}"
+        self.query_one("#reload-banner", Banner).say(
+            f"Cannot travel to {format_moment(message.at, app.ws.tz)}: {message.error} "
+            f"(still showing {kept})"
+        )
+
+    def _show_as_of(self, at: dt.datetime | None, ws: Workspace, label: str) -> None:
+        """Switch to `at` judged by `ws` (a new question: older answers are dropped)."""
+        app = self.accord
+        app.at, app.ws, app.agreements = at, ws, label
         self.generation += 1
-        self._paint_header()
+        self.query_one("#reload-banner", Banner).say("")
+        self.query_one(OwnersPanel).repaint(ws)
+        self.paint()
         self._start_fetch()
 
     def action_filter(self) -> None:

@@ -27,9 +27,10 @@ class StatusHeader(Vertical):
         with Horizontal(classes="header-row"):
             yield Label("", id="state")
             yield Label("", id="freshness")
+            yield Label("", id="agreements")
 
     def show(self, part: str, text: str) -> None:
-        """Set the text of one part (title, period, asof, filter, freshness, state)."""
+        """Set the text of one part (title, period, asof, filter, state, freshness, agreements)."""
         old = self._texts.get(part)
         if old == text:
             return

@@ -1,0 +1,60 @@
+"""Which agreements the dashboard judges by (SPEC §4 "Which agreements count").
+
+Live, the working tree (reloaded when its files change). Time travelling to `at`,
+the workspace as committed in the last commit at or before `at`
+(`accord.metrics.workspace_at`). `agreements_at` returns that workspace and the
+header's words for it ("agreements as committed 2026-10-01 abc1234").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accord.workspace import Workspace
+
+WORKING_TREE = "agreements: working tree"
+
+
+def agreements_at(root: Path, at: dt.datetime) -> tuple[Workspace, str, str | None]:
+    """The workspace in force at `at`, its label for the header, and a note when the
+    working tree had to stand in (git history unreadable).
+
+    Raises:
+        HistoryError: no commit is that old.
+        ValidationFailed: the agreements as committed then have errors.
+    """
+    from accord.metrics import workspace_at
+
+    ws, note = workspace_at(root, at)
+    if note is not None:
+        return ws, f"{WORKING_TREE} (no git history)", note
+    commit = commit_at(root, at)
+    if commit is None:
+        return ws, "agreements as committed then", None
+    sha, when = commit
+    return ws, f"agreements as committed {when.astimezone(ws.tz):%Y-%m-%d} {sha}", None
+
+
+def commit_at(root: Path, at: dt.datetime) -> tuple[str, dt.datetime] | None:
+    """(short hash, committer date) of the last first-parent commit at or before `at`."""
+    stamp = at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S +0000")
+    env = dict(os.environ, LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0")
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "--first-parent", "-1", f"--before={stamp}"]
+            + ["--format=%h %ct", "HEAD"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) != 2 or not out[1].isdigit():
+        return None
+    return out[0], dt.datetime.fromtimestamp(int(out[1]), dt.UTC)
