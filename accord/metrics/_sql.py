@@ -239,8 +239,9 @@ def stage_entries(stages: Sequence[str], start: dt.datetime, at: dt.datetime) ->
 
 def visible_delta(last_id: int, seen_at: dt.datetime, at: dt.datetime) -> list[Select[Any]]:
     """Statements for the events visible as of `at` that an evaluation as of `seen_at`
-    with cursor `last_id` did not see: new ids, and older ids whose time has come."""
-    cols = (events.c.event_id, events.c.lead_id, events.c.type, events.c.stage)
+    with cursor `last_id` did not see: new ids, and older ids whose time has come.
+    Rows ``(event_id, lead_id, type, stage, at)``."""
+    cols = (events.c.event_id, events.c.lead_id, events.c.type, events.c.stage, events.c.at)
     return [
         select(*cols).where(events.c.event_id > last_id, events.c.at <= at),
         select(*cols).where(events.c.at > seen_at, events.c.at <= at, events.c.event_id <= last_id),

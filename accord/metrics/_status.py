@@ -56,10 +56,12 @@ def decide(value: float | None, bounds: Bounds, *, paced: bool, projected: float
     return worst(found)
 
 
-def nearest_rank(values: list[float], percentile: float) -> float | None:
-    """The nearest-rank `percentile` (0 < P <= 100) of `values`; None when empty."""
+def nearest_rank(values: list[float], percentile: float, *, ordered: bool = False) -> float | None:
+    """The nearest-rank `percentile` (0 < P <= 100) of `values` (already sorted when
+    `ordered`); None when empty."""
     if not values:
         return None
-    ordered = sorted(values)
-    rank = math.ceil(Fraction(str(percentile)) * len(ordered) / 100)
-    return ordered[max(rank, 1) - 1]
+    if not ordered:
+        values = sorted(values)
+    rank = math.ceil(Fraction(str(percentile)) * len(values) / 100)
+    return values[max(rank, 1) - 1]

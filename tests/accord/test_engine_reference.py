@@ -240,7 +240,7 @@ def test_engine_equals_reference(ws: Workspace, db: Store) -> None:
 
 
 def test_incremental_refresh_equals_full(ws: Workspace, db: Store) -> None:
-    n = examples(db, 60, 20)
+    n = examples(db, 100, 25)
 
     @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck))
     @given(

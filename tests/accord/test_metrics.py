@@ -486,3 +486,82 @@ class TestAgreementsAndHelpers:
         for at in (ams(2026, 11, 10, 1), ams(2026, 11, 12), ams(2026, 12, 2)):
             assert live.refresh(at) == evaluate(ws, store, at)
         assert live.last_event_id == store.max_event_id()
+
+
+class TestProgressive:
+    def test_on_result_gets_every_result_cheap_first(self, tmp_path: Path, store: Store) -> None:
+        ws = ws_with(
+            tmp_path,
+            {"id": "wait", "kpi": "waiting", "target": {"max": 1}},
+            {"id": "roll", "kpi": "sqls", "target": {"min": 1}, "per": "30d"},
+            {"id": "p90", "kpi": "time-to-contact", "target": {"max": "8h"}},
+            {"id": "count", "kpi": "sqls", "target": {"min": 3}},
+            {"id": "sum", "kpi": "pipeline", "target": {"min": 100}},
+        )
+        put(
+            store,
+            events=[
+                ev("a", ams(2026, 11, 2, 10), "sql"),
+                ev("a", ams(2026, 11, 2, 12), "contacted"),
+                ev("b", ams(2026, 11, 3, 10), "sql"),
+            ],
+        )
+        seen: list[Any] = []
+        result = Evaluator(ws, store).full(HALF_NOVEMBER, on_result=seen.append)
+        assert [c.id for c in result.commitments] == ["wait", "roll", "p90", "count", "sum"]
+        assert [c.id for c in seen] == ["count", "sum", "p90", "wait", "roll"]
+        assert sorted(seen, key=lambda c: c.id) == sorted(result.commitments, key=lambda c: c.id)
+        assert result == evaluate(ws, store, HALF_NOVEMBER)
+        assert one(result, "wait").leads == ["b"]
+
+    def test_refresh_uses_first_from_event_ever(self, tmp_path: Path, store: Store) -> None:
+        ws = ws_with(
+            tmp_path,
+            {"id": "h", "kpi": "callback-calendar", "target": {"min": "50%"}},
+            {"id": "w", "kpi": "waiting", "target": {"max": 1}},
+        )
+        put(
+            store,
+            events=[
+                ev("old", ams(2026, 10, 20, 10), "sql"),  # first SQL last month: not in cohort
+                ev("old", ams(2026, 10, 20, 11), "contacted"),
+                ev("in", ams(2026, 11, 5, 10), "sql"),
+                ev("in", ams(2026, 11, 5, 11), "contacted"),
+            ],
+        )
+        live = Evaluator(ws, store)
+        live.full(ams(2026, 11, 10))
+        put(
+            store,
+            events=[
+                ev("old", ams(2026, 11, 9, 10), "sql"),  # re-entry: stays out, not waiting
+                ev("in", ams(2026, 11, 4, 10), "sql"),  # late, earlier: moves its first SQL
+                ev("in", ams(2026, 11, 3, 10), "contacted"),  # before its first SQL: ignored
+                ev("new", ams(2026, 11, 9, 12), "sql"),  # first ever: joins, waits
+            ],
+        )
+        at = ams(2026, 11, 10, 1)
+        got = live.refresh(at)
+        assert got == evaluate(ws, store, at)
+        assert one(got, "w").leads == ["new"]
+        # "in" now waited 25 h from its earlier first SQL: missed; "new" still has time
+        assert (one(got, "h").value, one(got, "h").cohort) == (0.0, 1)
+
+    def test_refresh_of_many_leads_recomputes_in_full(
+        self, tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from accord.metrics import _engine
+
+        monkeypatch.setattr(_engine, "_MAX_IN", 1)
+        ws = ws_with(
+            tmp_path,
+            {"id": "c", "kpi": "sqls", "target": {"min": 3}},
+            {"id": "w", "kpi": "waiting", "target": {"max": 1}},
+        )
+        put(store, events=[ev("a", ams(2026, 11, 2, 10), "sql")])
+        live = Evaluator(ws, store)
+        live.full(ams(2026, 11, 10))
+        put(store, events=[ev(x, ams(2026, 11, 9, 10), "sql") for x in "bcd"])
+        got = live.refresh(ams(2026, 11, 10, 1))
+        assert got == evaluate(ws, store, ams(2026, 11, 10, 1))
+        assert (one(got, "c").value, one(got, "w").leads) == (4, ["a", "b", "c", "d"])
