@@ -64,7 +64,7 @@ def _edit(file: str, kind: str, ident: str, path: list[Any], old: Any) -> Callab
             del container[key]
         else:
             container[key] = old
-        files[file] = dump_all(docs)
+        files[file] = dump_all(docs, files[file])
 
     return undo
 
@@ -80,7 +80,7 @@ def _drop_doc(file: str, kind: str, ident: str) -> Callable[[Files], None]:
             if not (isinstance(d, dict) and d.get("kind") == kind and d.get("id") == ident)
         ]
         if len(kept) != len(docs):
-            files[file] = dump_all(kept)
+            files[file] = dump_all(kept, files[file])
 
     return undo
 
