@@ -152,6 +152,9 @@ class Simulator:
     handoff: int = field(init=False, default=2)
     rules: dict[tuple[str, str | None], list[_Rule]] = field(init=False)
     tail_types: dict[str, float] = field(init=False)
+    closers: list[tuple[str, str, float]] = field(init=False)
+    """(from stage, closing event type, older_than hours) of `open` measures whose
+    `to` is an event no other rule emits, e.g. Sales' decision on an SQL."""
     owners: list[str] = field(init=False)
     team_people: dict[str, list[str]] = field(init=False)
     sources: dict[str, float] = field(init=False)
@@ -165,6 +168,7 @@ class Simulator:
         self.step_p = [_STEP_P[min(i, len(_STEP_P) - 1)] for i in range(n)]
         self.rules = {}
         self.tail_types = {}
+        self.closers = []
         self.team_people = {t.id: [p.id for p in t.members] for t in ws.teams.values()}
         first_owner = ws.funnel[0].owner if ws.funnel else None
         self.handoff = next(
@@ -275,6 +279,17 @@ class Simulator:
                 continue
             if not any(r.to[0] == match.type for rs in self.rules.values() for r in rs):
                 self.tail_types.setdefault(match.type, 0.06)
+        # open measures closed by an event nothing else emits: most leads get it in time
+        emitted = {r.to for rs in self.rules.values() for r in rs}
+        for ref in by_kind.get("open", []):
+            waiting = ref.kpi.measure.open
+            assert waiting is not None
+            start, close = m.as_match(waiting.from_), m.as_match(waiting.to)
+            if start.type != "entered" or start.stage is None or close.type == "entered":
+                continue
+            if (close.type, close.stage) in emitted or close.stage is not None:
+                continue
+            self.closers.append((start.stage, close.type, waiting.older_than or 24.0))
 
     # --- one lead ------------------------------------------------------------------
 
@@ -431,6 +446,12 @@ class Simulator:
             entered[nxt] = at
             emit(at, "entered", nxt)
         flush(final=True)
+        for stage, kind, limit in self.closers:
+            if stage in entered:
+                draw = rng.random()
+                if draw < 0.995:  # the rest never get one: they wait in the attention list
+                    factor = rng.uniform(0.1, 0.9) if draw < 0.88 else rng.uniform(1.1, 3.0)
+                    emit(entered[stage] + dt.timedelta(hours=limit * factor), kind, None)
         reached = max(self.stages.index(s) for s in entered)
         if reached >= min(len(self.stages) - 1, self.handoff + 2):
             for kind, share in self.tail_types.items():

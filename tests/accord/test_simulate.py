@@ -200,3 +200,26 @@ class TestCli:
         result = CliRunner().invoke(main, ["simulate", str(DATA / "workspace"), "--store", url])
         assert result.exit_code == 0
         assert "stopped" in result.output and "streamed 0 events" in result.output
+
+
+def test_open_measures_closed_by_their_own_event_mostly_close_in_time() -> None:
+    """The demo's stuck-SQL KPI closes on `decided`, an event no other rule emits."""
+    demo = load_workspace(Path(__file__).resolve().parents[2])
+    sim = Simulator(demo, seed=5)
+    assert ("sql", "decided", 14 * 24.0) in sim.closers
+    sqls, decided, late = 0, 0, 0
+    for i in range(3000):
+        _, lifecycle = sim.lifecycle(f"l{i}", END - dt.timedelta(days=200))
+        entered = {e["stage"]: e["at"] for e in lifecycle if e["type"] == "entered"}
+        closes = [e["at"] for e in lifecycle if e["type"] == "decided"]
+        if "sql" in entered:
+            sqls += 1
+            assert len(closes) <= 1
+            if closes:
+                decided += 1
+                late += closes[0] - entered["sql"] > dt.timedelta(days=14)
+        else:
+            assert closes == []
+    assert sqls > 100
+    assert decided / sqls > 0.98  # a few never get a decision and wait in the attention list
+    assert 0.03 < late / decided < 0.25  # some decisions come after the 14 days
