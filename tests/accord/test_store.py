@@ -222,3 +222,18 @@ class TestPostgres:
             postgres_server.start()
         assert store.info().events >= 0
         store.close()
+
+
+def test_postgresql_connections_run_without_jit(postgres_url: str) -> None:
+    """JIT compilation doubled the metric queries' time (bench/metrics.py): it is off."""
+    from sqlalchemy import text
+
+    for readonly in (False, True):
+        store = Store.open(postgres_url, readonly=readonly)
+        try:
+            with store.read() as conn:
+                assert conn.execute(text("SHOW jit")).scalar() == "off"
+                read_only = conn.execute(text("SHOW default_transaction_read_only")).scalar()
+                assert read_only == ("on" if readonly else "off")
+        finally:
+            store.close()
