@@ -36,7 +36,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
-from sqlalchemy.sql.elements import BindParameter
 
 from accord import model as m
 from accord._calendar import elapsed_fraction, period_bounds
@@ -63,7 +62,6 @@ _MAX_IN = 5000
 # with new values on every refresh (building SQLAlchemy constructs is the slow part).
 _P_START = bindparam("start", type_=events.c.at.type)
 _P_AT = bindparam("at", type_=events.c.at.type)
-_P_ONLY: BindParameter[Any] = bindparam("only", expanding=True)
 _P_SEEN: _sql.Seen = (
     bindparam("seen_at", type_=events.c.at.type),
     bindparam("seen_id", type_=events.c.event_id.type),
@@ -364,7 +362,7 @@ class _Calc:
                 st.flt,
                 None if is_open else _P_START,
                 _P_AT,
-                only=_P_ONLY,
+                only=_sql.only_param(conn.dialect.name),
                 open_only=is_open,
             )
             st.stmts["cohort"] = stmt
@@ -399,7 +397,8 @@ class _Calc:
         else:
             stmt = st.stmts.get("amount")
             if stmt is None:
-                stmt = build(match, st.flt, _P_START, _P_AT, only=_P_ONLY, seen=_P_SEEN)
+                only_p = _sql.only_param(conn.dialect.name)
+                stmt = build(match, st.flt, _P_START, _P_AT, only=only_p, seen=_P_SEEN)
                 st.stmts["amount"] = stmt
             seen_at, seen_id = seen
             params = {"start": start, "at": self.at, "only": list(only)}
@@ -675,7 +674,7 @@ class Evaluator:
                 select(e.c.lead_id, func.min(e.c.at))
                 .where(
                     _sql.matches(e, m.EventMatch(type=key[0], stage=key[1])),
-                    e.c.lead_id.in_(_P_ONLY),
+                    _sql.lead_in(e.c.lead_id, _sql.only_param(conn.dialect.name)),
                     e.c.at <= _P_AT,
                 )
                 .group_by(e.c.lead_id)

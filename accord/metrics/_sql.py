@@ -19,9 +19,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Select,
+    String,
     and_,
+    any_,
+    bindparam,
     distinct,
     exists,
     false,
@@ -39,12 +43,28 @@ Where = Mapping[str, m.Scalar | list[m.Scalar]]
 When = dt.datetime | BindParameter[Any]
 """An instant, or a bound parameter standing for one (statements built once, run often)."""
 Only = Sequence[str] | BindParameter[Any]
-"""Lead ids, or an expanding bound parameter standing for them."""
+"""Lead ids, or a bound parameter standing for them (`only_param`)."""
 Seen = tuple[dt.datetime, int] | tuple[BindParameter[Any], BindParameter[Any]]
 """What an earlier evaluation saw: events with ``at <= T_old`` and ``event_id <= last_id``."""
 
 
-def _in(column: Any, only: Only) -> ColumnElement[bool]:
+def only_param(dialect: str) -> BindParameter[Any]:
+    """The bound parameter standing for a list of lead ids in statements run often.
+
+    SQLite: an expanding ``IN (?, ?, …)``. PostgreSQL: one array parameter,
+    ``= ANY(%(only)s::VARCHAR[])``: the statement's text stays the same whatever the
+    number of leads (the driver parses it once), and hundreds of bound values are
+    not rendered and cast one by one on every run.
+    """
+    if dialect == "postgresql":
+        return bindparam("only", type_=ARRAY(String))
+    return bindparam("only", expanding=True)
+
+
+def lead_in(column: Any, only: Only) -> ColumnElement[bool]:
+    """`column` is one of the lead ids `only`."""
+    if isinstance(only, BindParameter) and not only.expanding:
+        return column == any_(only)  # type: ignore[no-any-return]
     return column.in_(only if isinstance(only, BindParameter) else list(only))  # type: ignore[no-any-return]
 
 
@@ -115,7 +135,7 @@ def _period_leads(
     e = events.alias("e")
     conds = [matches(e, match), e.c.at >= start, e.c.at <= at]
     if only is not None:
-        conds.append(_in(e.c.lead_id, only))
+        conds.append(lead_in(e.c.lead_id, only))
     if seen is not None:
         p = events.alias("p")
         seen_at, seen_id = seen
@@ -192,7 +212,7 @@ def cohort(
             )
         )
     if only is not None:
-        conds.append(_in(e.c.lead_id, only))
+        conds.append(lead_in(e.c.lead_id, only))
     first = (
         _with_filter(select(e.c.lead_id, func.min(e.c.at).label("first_at")).select_from(e), e, flt)
         .where(*conds)
@@ -202,7 +222,7 @@ def cohort(
     t, f = events.alias("t"), events.alias("f")
     tie = exists().where(
         f.c.lead_id == t.c.lead_id,
-        f.c.at == first.c.first_at,
+        f.c.at == t.c.at,  # (t.at = first_at here) not first_at: keeps `first` out of it
         matches(f, start_match),
         f.c.event_id <= t.c.event_id,
     )
