@@ -504,9 +504,10 @@ def test_same_blob_in_two_files_and_a_duplicate_key(tmp_path: Path, git_env: Non
 def test_log_read_in_small_pieces_gives_the_same_history(
     story: Repo, hist: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import accord._git as git_module
     import accord.history as history_module
 
-    monkeypatch.setattr(history_module, "_CHUNK", 7)  # records split anywhere
+    monkeypatch.setattr(git_module, "_CHUNK", 7)  # records split anywhere
     monkeypatch.setattr(history_module._Reader, "BATCH", 2)
     again = entity_history(story.root)
     assert [c.sha for c in again.commits] == [c.sha for c in hist.commits]

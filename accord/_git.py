@@ -1,0 +1,318 @@
+"""Running git for `accord.history`: the log stream and the blob reader.
+
+Provides `_git` (one git command, with a fix in the error when known — e.g. a
+repository with "dubious ownership"), `_open` (the workspace's place in the
+repository and whether it is a shallow clone), `_resolve`, `_Blobs` (one
+``git cat-file --batch`` process, read a batch of objects per round trip) and
+`_log` (``git log --first-parent --raw -z`` parsed while git is still writing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from accord._errors import HistoryError
+
+# --- running git ----------------------------------------------------------------
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat")
+    return env
+
+
+def _command(root: Path, args: Sequence[str]) -> list[str]:
+    return ["git", "-c", "core.quotepath=off", "-C", str(root), "--literal-pathspecs", *args]
+
+
+def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `root`; raise `HistoryError` (with a fix when known) if it fails."""
+    try:
+        proc = subprocess.run(_command(root, args), capture_output=True, env=_env(), check=False)
+    except FileNotFoundError:
+        raise HistoryError("git is not installed (or not on PATH)") from None
+    except OSError as exc:
+        raise HistoryError(f"git could not be run: {exc}") from None
+    if check and proc.returncode != 0:
+        raise HistoryError(_explain(root, proc.stderr))
+    return proc
+
+
+def _explain(root: Path, stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    if "dubious ownership" in text:
+        m = re.search(r"repository at '([^'\n]+)'", text)
+        where = m.group(1) if m else str(root.resolve())
+        return (
+            f"git refuses to read {where}: the repository belongs to another user "
+            '("dubious ownership"). If you trust it, run: '
+            f"git config --global --add safe.directory {shlex.quote(where)}"
+        )
+    if "cannot change to" in text:
+        return f"{root} does not exist"
+    if "not a git repository" in text:
+        return f"{root} is not in a git repository"
+    lines = [line for line in text.splitlines() if line.strip()]
+    return f"git failed: {lines[0] if lines else 'unknown error'}"
+
+
+@dataclass(frozen=True)
+class _Repo:
+    root: Path
+    prefix: str  # the workspace's path inside the repository, "" or ending in "/"
+    shallow: bool
+
+    def rel(self, path: str) -> str:
+        """A repository path as a path relative to the workspace."""
+        return path[len(self.prefix) :] if path.startswith(self.prefix) else path
+
+
+def _open(root: Path) -> _Repo:
+    out = _git(root, "rev-parse", "--show-prefix", "--is-shallow-repository").stdout
+    lines = out.decode("utf-8", "replace").splitlines()
+    prefix = lines[0] if lines else ""
+    shallow = len(lines) > 1 and lines[1].strip() == "true"
+    return _Repo(root, prefix, shallow)
+
+
+def _resolve(repo: _Repo, rev: str) -> str | None:
+    """The commit id of `rev`, or ``None`` when HEAD has no commit yet."""
+    proc = _git(
+        repo.root,
+        "rev-parse",
+        "--verify",
+        "-q",
+        "--end-of-options",
+        f"{rev}^{{commit}}",
+        check=False,
+    )
+    if proc.returncode == 0:
+        return proc.stdout.decode().strip()
+    if rev == "HEAD":
+        return None
+    raise HistoryError(f"unknown git revision {rev!r}")
+
+
+def _is_agreement(path: str) -> bool:
+    return path.lower().endswith((".yaml", ".yml"))
+
+
+def _regular(mode: str) -> bool:
+    return mode in ("100644", "100755", "100664")
+
+
+class _Blobs:
+    """One ``git cat-file --batch`` process, read object by object."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                _command(root, ["cat-file", "--batch"]),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_env(),
+            )
+        except OSError as exc:
+            raise HistoryError(f"git could not be run: {exc}") from None
+
+    def __enter__(self) -> _Blobs:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        with contextlib.suppress(BrokenPipeError):
+            self._proc.stdin.close()
+        self._proc.stdout.close()
+        self._proc.wait()
+
+    def read(self, sha: str, limit: int | None = None) -> bytes:
+        """The content of blob `sha`.
+
+        Raises:
+            HistoryError: the object is missing, or larger than `limit` bytes.
+        """
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(sha.encode() + b"\n")
+            stdin.flush()
+        except BrokenPipeError:
+            raise HistoryError("git cat-file stopped unexpectedly") from None
+        header = stdout.readline().split()
+        if len(header) != 3:
+            raise HistoryError(f"object {sha} is missing from the repository")
+        size = int(header[2])
+        if limit is not None and size > limit:
+            _skip(stdout, size + 1)
+            raise HistoryError(f"file is {size:,} bytes; agreement files may be at most {limit:,}")
+        data = stdout.read(size)
+        stdout.read(1)  # the newline after each object
+        return data
+
+    def read_many(self, shas: Sequence[str], limit: int) -> list[bytes | HistoryError]:
+        """The contents of `shas` (one round trip), or why each cannot be read.
+
+        Keep `shas` to a few hundred: all ids are written before any reply is
+        read, so they must fit in the pipe's buffer.
+        """
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write(b"".join(sha.encode() + b"\n" for sha in shas))
+            stdin.flush()
+        except BrokenPipeError:
+            raise HistoryError("git cat-file stopped unexpectedly") from None
+        out: list[bytes | HistoryError] = []
+        for sha in shas:
+            header = stdout.readline().split()
+            if not header:
+                raise HistoryError("git cat-file stopped unexpectedly")
+            if len(header) != 3:
+                out.append(HistoryError(f"object {sha} is missing from the repository"))
+                continue
+            size = int(header[2])
+            if size > limit:
+                _skip(stdout, size + 1)
+                out.append(
+                    HistoryError(
+                        f"file is {size:,} bytes; agreement files may be at most {limit:,}"
+                    )
+                )
+                continue
+            out.append(stdout.read(size))
+            stdout.read(1)
+        return out
+
+
+def _skip(stream: IO[bytes], size: int) -> None:
+    while size > 0:
+        chunk = stream.read(min(size, 1 << 16))
+        if not chunk:
+            return
+        size -= len(chunk)
+
+
+# --- the log --------------------------------------------------------------------
+
+_FIELDS = ("%H", "%cI", "%aI", "%aN", "%aE", "%s", "%b")
+_FORMAT = "%x1e" + "%x00".join(_FIELDS)
+
+
+@dataclass(frozen=True)
+class _Change:
+    status: str
+    mode: str  # new mode; "000000" when deleted
+    sha: str  # new blob id
+    path: str  # relative to the repository root
+
+
+_CHUNK = 1 << 16  # bytes of git log output read at a time
+
+
+def _log(repo: _Repo, rev: str, agreements_dir: str) -> Iterator[tuple[list[str], list[_Change]]]:
+    """Commits newest first, each as its header fields and its file changes.
+
+    Streamed: commits are yielded while git is still writing the rest, so the
+    caller can read and parse files meanwhile. Raises `HistoryError` (after the
+    last commit) when git fails.
+    """
+    args = [
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--root",
+        "--no-renames",
+        "--no-abbrev",
+        "--no-color",
+        "--no-show-signature",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--encoding=UTF-8",
+        "--raw",
+        "-z",
+        f"--format={_FORMAT}",
+        rev,
+        "--",
+        agreements_dir,
+    ]
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(
+                _command(repo.root, args), stdout=subprocess.PIPE, stderr=errors, env=_env()
+            )
+        except FileNotFoundError:
+            raise HistoryError("git is not installed (or not on PATH)") from None
+        except OSError as exc:
+            raise HistoryError(f"git could not be run: {exc}") from None
+        stdout = proc.stdout
+        assert stdout is not None
+        try:
+            pending: list[bytes] = []
+            tail = b""
+            while chunk := os.read(stdout.fileno(), _CHUNK):
+                tokens = (tail + chunk).split(b"\0")
+                tail = tokens.pop()
+                pending += tokens
+                last = next(
+                    (i for i in range(len(pending) - 1, 0, -1) if _starts_record(pending[i])), 0
+                )
+                if last:  # the records before the last start are complete
+                    yield from _records(pending[:last])
+                    del pending[:last]
+            pending.append(tail)
+        finally:
+            stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise HistoryError(_explain(repo.root, errors.read()))
+    yield from _records(pending)
+
+
+def _starts_record(token: bytes) -> bool:
+    return token[:1] == b"\x1e" or token.lstrip(b"\n")[:1] == b"\x1e"
+
+
+def _records(tokens: list[bytes]) -> Iterator[tuple[list[str], list[_Change]]]:
+    """Parse whole records of the ``git log --raw -z`` output."""
+    i, n = 0, len(tokens)
+    while i < n:
+        head = tokens[i].lstrip(b"\n")
+        if not head.startswith(b"\x1e"):
+            i += 1  # the empty token after the last NUL
+            continue
+        header = [t.decode("utf-8", "replace") for t in tokens[i : i + len(_FIELDS)]]
+        if len(header) < len(_FIELDS):
+            raise HistoryError("git log output ended early")
+        header[0] = head[1:].decode()
+        i += len(_FIELDS)
+        changes: list[_Change] = []
+        while i < n and tokens[i].lstrip(b"\n").startswith(b":"):
+            meta = tokens[i].lstrip(b"\n")[1:].decode().split()
+            status = meta[4] if len(meta) > 4 else "M"
+            paths = 2 if status[:1] in ("R", "C") else 1
+            names = [t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 1 + paths]]
+            i += 1 + paths
+            if paths == 2:  # not produced with --no-renames; handled as delete + add
+                changes.append(_Change("D", "000000", "0" * len(meta[3]), names[0]))
+                changes.append(_Change("A", meta[1], meta[3], names[1]))
+            else:
+                changes.append(_Change(status[:1], meta[1], meta[3], names[0]))
+        yield header, changes

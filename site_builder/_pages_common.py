@@ -1,0 +1,195 @@
+"""Shared pieces of the wiki's pages: the page context, glossary links, sections.
+
+`_Ctx` carries the workspace, the history, the labels and the limits, and
+renders the links every page uses (teams, roles, KPIs); `_Terms` links the
+first mention of each glossary term on a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from accord import model as m
+from accord.diff import EntityKey
+from accord.history import History
+from accord.workspace import Workspace
+from site_builder._changes import (
+    Memo,
+    history_section,
+    relative,
+)
+from site_builder._measure import format_target
+from site_builder._render import anchor, escape, link, text
+from site_builder.i18n import Labels
+
+# --- glossary links -------------------------------------------------------------
+
+
+@dataclass
+class _Terms:
+    """Links the first mention of each glossary term on a page."""
+
+    patterns: list[tuple[re.Pattern[str], str]]
+    page: str
+    linked: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, ws: Workspace, page: str) -> _Terms:
+        words: list[tuple[str, str]] = []
+        for term in ws.terms.values():
+            for word in (term.term, *term.aliases):
+                if word.strip():
+                    words.append((word.strip(), term.id))
+        words.sort(key=lambda w: -len(w[0]))
+        patterns = []
+        for word, ident in words:
+            flags = 0 if word.isupper() else re.IGNORECASE
+            patterns.append((re.compile(rf"(?<!\w){re.escape(word)}(?:s|es)?(?!\w)", flags), ident))
+        return cls(patterns, page)
+
+    def inline(self, raw: str) -> str:
+        """`raw` escaped, with the first mention (on this page) of each term linked."""
+        return self._render(raw)
+
+    def block(self, raw: str) -> str:
+        """Paragraphs of `raw` escaped, with first mentions linked."""
+        blocks = [b for b in re.split(r"\n\s*\n", raw.strip()) if b.strip()]
+        return "\n\n".join(self._render(b) for b in blocks)
+
+    def _render(self, raw: str) -> str:
+        raw = " ".join(raw.split())
+        found: list[tuple[int, int, str]] = []
+        for pattern, ident in self.patterns:
+            if ident in self.linked:
+                continue
+            for hit in pattern.finditer(raw):
+                if any(s < hit.end() and hit.start() < e for s, e, _ in found):
+                    continue
+                found.append((hit.start(), hit.end(), ident))
+                self.linked.add(ident)
+                break
+        if not found:
+            return text(raw)
+        found.sort()
+        parts: list[str] = []
+        pos = 0
+        for start, end, ident in found:
+            if start > pos:
+                piece = raw[pos:start]
+                parts.append(
+                    text(piece) + (" " if piece.endswith(" ") else "") if pos == 0 else _mid(piece)
+                )
+            target = relative(self.page, f"glossary.md#term-{ident}")
+            label = escape(raw[start:end])
+            parts.append(link(label, target))
+            pos = end
+        if pos < len(raw):
+            parts.append(_mid(raw[pos:]))
+        return "".join(parts)
+
+
+def _mid(raw: str) -> str:
+    """Escape a piece from the middle of a line, keeping its outer spaces."""
+    lead = " " if raw[:1].isspace() else ""
+    trail = " " if raw[-1:].isspace() and raw.strip() else ""
+    return lead + escape(raw.strip()) + trail
+
+
+# --- small pieces -----------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    ws: Workspace
+    history: History | None
+    lab: Labels
+    today: dt.date
+    history_limit: int
+    changelog_limit: int
+    memo: Memo = field(default_factory=dict)
+
+    def team(self, team_id: str, page: str) -> str:
+        team = self.ws.teams.get(team_id)
+        name = text(team.name) if team else text(team_id)
+        return link(name, relative(page, f"teams.md#team-{team_id}")) if team else name
+
+    def teams(self, ids: Iterable[str], page: str) -> str:
+        return ", ".join(self.team(t, page) for t in ids) or "—"
+
+    def by_to(self, c: m.Commitment, page: str) -> str:
+        by = self.teams(c.by_teams, page)
+        return f"{by} → {self.teams(c.to_teams, page)}" if c.to_teams else by
+
+    def role(self, role_id: str, page: str, *, holders: bool = False) -> str:
+        role = self.ws.roles.get(role_id)
+        if role is None:
+            return text(role_id)
+        out = link(text(role.title), relative(page, f"roles.md#role-{role_id}"))
+        if holders:
+            names = [text(h.person.name) for h in self.ws.holders(role_id)]
+            out += f" ({', '.join(names) if names else self.lab('no_holder')})"
+        return out
+
+    def roles(self, ids: Iterable[str], page: str, *, holders: bool = False) -> str:
+        return ", ".join(self.role(r, page, holders=holders) for r in ids) or "—"
+
+    def person(self, person_id: str) -> str:
+        member = self.ws.people.get(person_id)
+        return text(member.person.name) if member else text(person_id)
+
+    def kpi(self, kpi_id: str, page: str) -> str:
+        kpi = self.ws.kpis.get(kpi_id)
+        name = text(kpi.name) if kpi else text(kpi_id)
+        return link(name, relative(page, f"kpis.md#kpi-{kpi_id}")) if kpi else name
+
+    def history_for(self, keys: list[EntityKey], page: str, *, name_entities: bool = False) -> str:
+        return history_section(
+            self.ws,
+            self.history,
+            keys,
+            self.lab,
+            page,
+            name_entities=name_entities,
+            limit=self.history_limit,
+            memo=self.memo,
+        )
+
+    def overdue(self, agreement: m.Agreement) -> bool:
+        return (
+            agreement.status != "retired"
+            and agreement.review_by is not None
+            and agreement.review_by < self.today
+        )
+
+    def badge(self, label: str, kind: str) -> str:
+        # `kind` is one of our own words; the label is escaped text.
+        return f'<span class="accord-badge accord-badge--{kind}">{text(label)}</span>'
+
+    def target(self, ws: Workspace, agreement: m.Agreement, c: m.Commitment) -> str:
+        kpi = ws.kpis.get(c.kpi)
+        bounds = ws.bounds.get((agreement.id, c.id))
+        if kpi is None or bounds is None:
+            return text(c.target.model_dump(exclude_none=True))
+        return text(format_target(bounds, kpi.unit))
+
+
+def _heading_list(items: Iterable[str]) -> list[str]:
+    return [f"- {item}" for item in items]
+
+
+def _keys(ws: Workspace, *kinds: str) -> list[EntityKey]:
+    return [(kind, ident) for kind in kinds for ident in sorted(ws.table(kind))]
+
+
+def _section(slug: str, title: str, level: str = "##") -> list[str]:
+    """The lines that open an entity's section: its anchor and its heading."""
+    return [anchor(slug), "", f"{level} {title}", ""]
+
+
+def _finish(ctx: _Ctx, out: list[str], kind: str, page: str) -> str:
+    """The page of `out`, ending with the history of the workspace's `kind` entities."""
+    out.append(ctx.history_for(_keys(ctx.ws, kind), page, name_entities=True))
+    return "\n".join(out)

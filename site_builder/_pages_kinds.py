@@ -1,0 +1,251 @@
+"""The wiki's pages per kind: funnel, roles, KPIs, glossary, rituals, teams, assessment."""
+
+from __future__ import annotations
+
+from accord import model as m
+from accord.workspace import maturity
+from site_builder._measure import describe_filter, describe_measure
+from site_builder._pages_common import _Ctx, _finish, _heading_list, _keys, _section, _Terms
+from site_builder._render import anchor, code, link, paragraphs, safe_label, text
+
+
+def _mermaid_id(prefix: str, ident: str) -> str:
+    return prefix + ident.replace("-", "_")
+
+
+def _funnel(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "funnel.md"
+    terms = _Terms.of(ws, page)
+    out = [f"# {lab('funnel')}", ""]
+    stages = ws.funnel
+    if stages:
+        out += ["```mermaid", "flowchart LR"]
+        for s in stages:
+            out.append(f'    {_mermaid_id("s_", s.id)}["{safe_label(s.name)}"]')
+        for a, b in zip(stages, stages[1:], strict=False):
+            out.append(f"    {_mermaid_id('s_', a.id)} --> {_mermaid_id('s_', b.id)}")
+        out += ["```", ""]
+    for s in stages:
+        out += _section(f"stage-{s.id}", f"{s.order}. {text(s.name)}")
+        out += [terms.block(s.definition), ""]
+        out.append(f"- **{lab('owner')}:** {ctx.team(s.owner, page)}")
+        if s.max_days is not None:
+            out.append(f"- **{lab('max_days')}:** {lab('days', n=s.max_days)}")
+        raci = ws.stage_raci(s.id)
+        for letter in ("responsible", "accountable", "consulted", "informed"):
+            if raci[letter]:
+                roles = ctx.roles((r.id for r in raci[letter]), page)
+                out.append(f"- **{lab(letter)}:** {roles}")
+        out.append("")
+        for key, items in (("hard_criteria", s.criteria.hard), ("soft_criteria", s.criteria.soft)):
+            if items:
+                out += [f"**{lab(key)}**", ""]
+                out += _heading_list(terms.inline(i) for i in items)
+                out.append("")
+    handoffs = [a for a in ws.agreements.values() if a.handoff and a.handoff.required_fields]
+    if handoffs:
+        out += [f"## {lab('handoff')}", "", lab("handoff_intro"), ""]
+        for ag in sorted(handoffs, key=lambda x: x.id):
+            assert ag.handoff is not None
+            fields = ", ".join(code(f) for f in ag.handoff.required_fields)
+            title = link(text(ag.title), f"agreements/{ag.id}.md")
+            out.append(f"- {fields} — {lab('handoff_by', agreement=title)}")
+        out.append("")
+    return _finish(ctx, out, "Stage", page)
+
+
+def _roles(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "roles.md"
+    out = [f"# {lab('roles')}", ""]
+    roles = sorted(ws.roles.values(), key=lambda r: (r.team, r.id))
+    if roles:
+        out += [
+            f"| {lab('role')} | {lab('team')} | {lab('holders')} |",
+            "|---|---|---|",
+        ]
+        for r in roles:
+            holders = ", ".join(text(h.person.name) for h in ws.holders(r.id))
+            out.append(
+                f"| {link(text(r.title), f'#role-{r.id}')} | {ctx.team(r.team, page)} "
+                f"| {holders or lab('no_holder')} |"
+            )
+        out.append("")
+    stages = ws.funnel
+    if stages and roles:
+        out += [f"## {lab('raci_matrix')}", "", lab("raci_legend"), ""]
+        out.append(f"| {lab('stage')} | " + " | ".join(text(r.title) for r in roles) + " |")
+        out.append("|---|" + "---|" * len(roles))
+        for s in stages:
+            raci = s.raci
+            cells = []
+            for r in roles:
+                letters = "".join(
+                    letter
+                    for letter, ids in (
+                        ("R", raci.responsible),
+                        ("A", raci.accountable),
+                        ("C", raci.consulted),
+                        ("I", raci.informed),
+                    )
+                    if r.id in ids
+                )
+                cells.append(letters or " ")
+            stage = link(text(s.name), f"funnel.md#stage-{s.id}")
+            out.append(f"| {stage} | " + " | ".join(cells) + " |")
+        out.append("")
+    for r in roles:
+        out += _section(f"role-{r.id}", text(r.title))
+        out.append(f"- **{lab('team')}:** {ctx.team(r.team, page)}")
+        holders = ", ".join(text(h.person.name) for h in ws.holders(r.id))
+        out.append(f"- **{lab('holders')}:** {holders or lab('no_holder')}")
+        if r.liaison:
+            out.append(f"- **{lab('liaison')}**")
+        out.append("")
+        if r.responsibilities:
+            out += [f"**{lab('responsibilities')}**", ""]
+            out += _heading_list(text(x) for x in r.responsibilities)
+            out.append("")
+    return _finish(ctx, out, "Role", page)
+
+
+def _kpis(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "kpis.md"
+    terms = _Terms.of(ws, page)
+    out = [f"# {lab('kpis')}", ""]
+    users: dict[str, list[tuple[m.Agreement, m.Commitment]]] = {}
+    for a in ws.agreements.values():
+        for c in a.commitments:
+            users.setdefault(c.kpi, []).append((a, c))
+    for k in sorted(ws.kpis.values(), key=lambda k: k.id):
+        out += _section(f"kpi-{k.id}", text(k.name))
+        if k.description:
+            out += [terms.block(k.description), ""]
+        out.append(f"- **{lab('measured')}:** {text(describe_measure(k, ws))}")
+        out.append(f"- **{lab('unit')}:** {lab('unit_' + k.unit)}")
+        if k.owner:
+            out.append(f"- **{lab('owner')}:** {ctx.role(k.owner, page, holders=True)}")
+        if k.where:
+            _, conditions = describe_filter(k.where)
+            out.append(f"- **{lab('filter')}:** {text(conditions)}")
+        used = users.get(k.id, [])
+        if used:
+            refs = ", ".join(
+                link(f"{text(a.title)}: {text(c.id)}", f"agreements/{a.id}.md#commitment-{c.id}")
+                for a, c in sorted(used, key=lambda x: (x[0].id, x[1].id))
+            )
+            out.append(f"- **{lab('used_by')}:** {refs}")
+        out.append("")
+    return _finish(ctx, out, "Kpi", page)
+
+
+def _glossary(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "glossary.md"
+    out = [f"# {lab('glossary')}", ""]
+    for t in sorted(ws.terms.values(), key=lambda t: (t.term.casefold(), t.id)):
+        out += _section(f"term-{t.id}", text(t.term))
+        out += [paragraphs(t.definition), ""]
+        if t.aliases:
+            out += [f"*{lab('aliases')}:* " + ", ".join(text(x) for x in t.aliases), ""]
+    return _finish(ctx, out, "Term", page)
+
+
+def _rituals(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "rituals.md"
+    terms = _Terms.of(ws, page)
+    out = [f"# {lab('rituals')}", ""]
+    for r in sorted(ws.rituals.values(), key=lambda r: r.id):
+        out += _section(f"ritual-{r.id}", text(r.name))
+        out.append(f"- **{lab('cadence')}:** {lab(r.cadence)}")
+        if r.attendees:
+            out.append(f"- **{lab('attendees')}:** {ctx.roles(r.attendees, page, holders=True)}")
+        if r.purpose:
+            out.append(f"- **{lab('purpose')}:** {terms.inline(r.purpose)}")
+        out.append("")
+        if r.agenda:
+            out += [f"**{lab('agenda')}**", ""]
+            out += [f"{i}. {text(item)}" for i, item in enumerate(r.agenda, 1)]
+            out.append("")
+    return _finish(ctx, out, "Ritual", page)
+
+
+def _teams(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "teams.md"
+    out = [f"# {lab('teams')}", ""]
+    for t in sorted(ws.teams.values(), key=lambda t: t.id):
+        out += _section(f"team-{t.id}", text(t.name))
+        if t.description:
+            out += [paragraphs(t.description), ""]
+        if t.lead:
+            out += [f"- **{lab('lead')}:** {ctx.person(t.lead)}"]
+        roles = ws.roles_of_team(t.id)
+        if roles:
+            out.append(f"- **{lab('roles')}:** {ctx.roles((r.id for r in roles), page)}")
+        out.append("")
+        if t.members:
+            out += [
+                f"| {lab('name')} | {lab('email')} | {lab('git')} |",
+                "|---|---|---|",
+            ]
+            for p in t.members:
+                email = ""
+                if p.email:
+                    email = link(text(p.email), f"mailto:{p.email}")
+                handle = code(p.git) if p.git else ""
+                out.append(f"| {text(p.name)} | {email} | {handle} |")
+            out.append("")
+    return _finish(ctx, out, "Team", page)
+
+
+def _assessment(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "assessment.md"
+    out = [f"# {lab('assessment')}", ""]
+    rounds = sorted(ws.assessments.values(), key=lambda a: (a.date, a.id))
+    if rounds:
+        results = [(a, maturity(ws, a)) for a in rounds]
+        teams = sorted({t for _, r in results for t in r if t != "combined"})
+        series = [*teams, "combined"]
+        names = [
+            lab("combined") if t == "combined" else (ws.teams[t].name if t in ws.teams else t)
+            for t in series
+        ]
+        top = max((s for _, r in results for s, _ in r.values()), default=0)
+        out += [f"## {lab('score_over_time')}", "", "```mermaid", "xychart-beta"]
+        dates = ", ".join(f'"{a.date.isoformat()}"' for a in rounds)
+        out.append(f"    x-axis [{dates}]")
+        out.append(f'    y-axis "{safe_label(lab("score"))}" 0 --> {max(top, 1)}')
+        for t in series:
+            values = ", ".join(str(r[t][0]) if t in r else "0" for _, r in results)
+            out.append(f"    line [{values}]")
+        out += ["```", "", text(lab("chart_lines", names=", ".join(names))), ""]
+        out += [
+            f"| {lab('date')} | "
+            + " | ".join(text(n) for n in names)
+            + f" | {lab('relationship_stage')} |",
+            "|---|" + "---|" * (len(series) + 1),
+        ]
+        for a, r in results:
+            cells = [str(r[t][0]) if t in r else "—" for t in series]
+            stage = r.get("combined", (0, None))[1]
+            out.append(
+                f"| {anchor(f'assessment-{a.id}')}{a.date.isoformat()} | "
+                + " | ".join(cells)
+                + f" | {lab(stage) if stage else '—'} |"
+            )
+        out.append("")
+        for a, _ in results:
+            if a.notes:
+                out += [f"**{a.date.isoformat()} — {lab('notes')}:** {text(a.notes)}", ""]
+    for q in sorted(ws.questionnaires.values(), key=lambda q: q.id):
+        out += [anchor(f"questionnaire-{q.id}"), ""]
+        out += [f"## {text(q.title) if q.title else text(q.id)}", ""]
+        out += [f"**{lab('statements')}**", ""]
+        out += [f"{i}. {text(s.text)}" for i, s in enumerate(q.statements, 1)]
+        out += ["", f"**{lab('bands')}**", ""]
+        out += [
+            f"- {lab(b.stage)}: {lab('score_range', low=b.min, high=b.max)}"
+            for b in sorted(q.bands, key=lambda b: b.min)
+        ]
+        out.append("")
+    keys = _keys(ws, "Questionnaire", "Assessment")
+    out.append(ctx.history_for(keys, page, name_entities=True))
+    return "\n".join(out)

@@ -1,0 +1,153 @@
+"""The wiki's home page, agreement pages and changelog (see `site_builder.pages`)."""
+
+from __future__ import annotations
+
+from accord import model as m
+from accord.workspace import maturity
+from site_builder._changes import (
+    changelog_entries,
+    changelog_html,
+)
+from site_builder._measure import describe_measure, format_value
+from site_builder._pages_common import _Ctx, _heading_list, _section, _Terms
+from site_builder._render import code, link, text
+
+RECENT = 10
+"""Recent changes listed on the home page."""
+
+
+def _home(ctx: _Ctx, intro: str | None) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "index.md"
+    terms = _Terms.of(ws, page)
+    out = [f"# {text(ws.settings.name)}", ""]
+    if ws.settings.description:
+        out += [terms.block(ws.settings.description), ""]
+    if intro and intro.strip():
+        out += [intro.strip(), ""]
+    out += [f"## {lab('relationship_stage')}", ""]
+    latest = ws.latest_assessment()
+    scores = maturity(ws, latest) if latest else {}
+    if latest is not None and "combined" in scores:
+        score, stage = scores["combined"]
+        out.append(
+            lab(
+                "stage_summary",
+                stage=f"**{lab(stage) if stage else '?'}**",
+                score=score,
+                assessment=link(text(latest.id), f"assessment.md#assessment-{latest.id}"),
+                date=latest.date.isoformat(),
+            )
+        )
+    else:
+        out.append(lab("no_assessment"))
+    out += ["", f"## {lab('sla_glance')}", ""]
+    refs = ws.commitments(active_only=True)
+    if refs:
+        out += [
+            f"| {lab('agreement')} | {lab('commitment')} | {lab('by_to')} | {lab('target')} "
+            f"| {lab('period')} |",
+            "|---|---|---|---|---|",
+        ]
+        for ref in sorted(refs, key=lambda r: r.agreement.id):
+            a, c = ref.agreement, ref.commitment
+            who = ctx.by_to(c, page)
+            out.append(
+                f"| {link(text(a.title), f'agreements/{a.id}.md')} | {terms.inline(c.text)} "
+                f"| {who} | {ctx.target(ws, a, c)} | {lab('per_' + c.per)} |"
+            )
+    else:
+        out.append(lab("no_active"))
+    out += ["", f"## {lab('due_review')}", ""]
+    due = ws.review_due(ctx.today, 30)
+    if due:
+        for a in due:
+            assert a.review_by is not None
+            badge = " " + ctx.badge(lab("review_overdue"), "overdue") if ctx.overdue(a) else ""
+            out.append(
+                f"- {link(text(a.title), f'agreements/{a.id}.md')} — "
+                f"{lab('review_by')} {a.review_by.isoformat()}{badge}"
+            )
+    else:
+        out.append(lab("none_due"))
+    out += ["", f"## {lab('recent_changes')}", ""]
+    history = ctx.history
+    if history is None or not history.available:
+        note = history.note if history is not None and history.note else "no git history was read"
+        out.append(f"*{text(lab('history_unavailable', note=note))}*")
+    else:
+        if history.shallow and history.note:
+            out += [f"*{text(lab('history_incomplete', note=history.note))}*", ""]
+        out += changelog_entries(ws, history, lab, page, limit=RECENT)
+        out += ["", link(lab("all_changes"), "changelog.md")]
+    return "\n".join(out)
+
+
+def _agreement(ctx: _Ctx, a: m.Agreement) -> str:
+    ws, lab = ctx.ws, ctx.lab
+    page = f"agreements/{a.id}.md"
+    terms = _Terms.of(ws, page)
+    out = [f"# {text(a.title)}", ""]
+    badges = [ctx.badge(lab(a.status), a.status)]
+    if ctx.overdue(a):
+        badges.append(ctx.badge(lab("review_overdue"), "overdue"))
+    out += [" ".join(badges), ""]
+    if a.summary:
+        out += [terms.block(a.summary), ""]
+    review = a.review_by.isoformat() if a.review_by else "—"
+    if ctx.overdue(a):
+        review += " " + ctx.badge(lab("review_overdue"), "overdue")
+    out += [
+        f"- **{lab('parties')}:** {ctx.teams(a.parties, page)}",
+        f"- **{lab('owners')}:** {ctx.roles(a.owners, page, holders=True)}",
+        f"- **{lab('status')}:** {text(lab(a.status))}",
+        f"- **{lab('effective')}:** {a.effective.isoformat() if a.effective else '—'}",
+        f"- **{lab('review_by')}:** {review}",
+        "",
+        f"## {lab('commitments')}",
+        "",
+    ]
+    for c in a.commitments:
+        kpi = ws.kpis.get(c.kpi)
+        out += _section(f"commitment-{c.id}", text(c.id), "###")
+        out += [terms.inline(c.text), ""]
+        bounds = ws.bounds.get((a.id, c.id))
+        target = ctx.target(ws, a, c)
+        if bounds is not None and bounds.warn is not None and kpi is not None:
+            target += f" ({text(lab('warn'))}: {text(format_value(bounds.warn, kpi.unit))})"
+        who = ctx.by_to(c, page)
+        out += [
+            f"- **{lab('by_to')}:** {who}",
+            f"- **{lab('kpi')}:** {ctx.kpi(c.kpi, page)}",
+            f"- **{lab('target')}:** {target}",
+            f"- **{lab('period')}:** {lab('per_' + c.per)}",
+        ]
+        if kpi is not None:
+            out.append(f"- **{lab('measured')}:** {text(describe_measure(kpi, ws))}")
+        out.append("")
+    if a.handoff and a.handoff.required_fields:
+        out += [f"## {lab('handoff')}", "", lab("handoff_intro"), ""]
+        out += _heading_list(code(f) for f in a.handoff.required_fields)
+        out.append("")
+    out.append(ctx.history_for([("Agreement", a.id)], page))
+    return "\n".join(out)
+
+
+def _changelog(ctx: _Ctx) -> str:
+    ws, lab, page = ctx.ws, ctx.lab, "changelog.md"
+    out = [f"# {lab('changelog')}", ""]
+    history = ctx.history
+    if history is None or not history.available:
+        note = history.note if history is not None and history.note else "no git history was read"
+        out.append(f"*{text(lab('history_unavailable', note=note))}*")
+        return "\n".join(out)
+    if history.shallow and history.note:
+        out += [f"*{text(lab('history_incomplete', note=history.note))}*", ""]
+    out += [lab("commits_total", n=len(history.commits)), ""]
+    out += changelog_entries(ws, history, lab, page, limit=ctx.changelog_limit)
+    older = history.commits[ctx.changelog_limit :]
+    if older:  # every commit is listed; the older ones as one HTML block, without page links
+        out += ["", f"## {lab('earlier_changes')}", "", *changelog_html(ws, older, lab, ctx.memo)]
+    if history.notes:
+        out += ["", f"**{lab('files_unreadable')}**", ""]
+        out += [f"- {text(n)}" for n in history.notes]
+    return "\n".join(out)
