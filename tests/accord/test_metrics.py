@@ -550,9 +550,9 @@ class TestProgressive:
     def test_refresh_of_many_leads_recomputes_in_full(
         self, tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from accord.metrics import _engine
+        from accord.metrics import _calc
 
-        monkeypatch.setattr(_engine, "_MAX_IN", 1)
+        monkeypatch.setattr(_calc, "_MAX_IN", 1)
         ws = ws_with(
             tmp_path,
             {"id": "c", "kpi": "sqls", "target": {"min": 3}},

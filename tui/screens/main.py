@@ -1,48 +1,34 @@
-"""The main screen: header, banners, the four panels, and the live refresh loop.
+"""The main screen: header, banners, the four panels, composition, painting and actions.
 
-Refreshes run in thread workers (the UI never waits on the store); results come
-back as messages tagged with a generation number, so an answer to an older
-question (another period, as-of or workspace) is dropped. Every timer and
-worker catches its exceptions (HAZARDS 35): a data problem shows in a banner,
-it never ends the app.
+The live refresh loop (timers, workers, their messages) is in the base class,
+`tui.screens._live.LiveScreen`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.events import Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from accord.validate import load_workspace
 from tui.asof import WORKING_TREE, agreements_at
-from tui.data import Snapshot, with_current
-from tui.live import Freshness, agreement_stamp, error_line, retry_delay
+from tui.live import agreement_stamp, error_line
 from tui.logic import cycle_period, describe_period, format_clock, format_moment
 from tui.messages import (
     CommitmentOpened,
     CommitmentSelected,
-    DataFailed,
-    DataFetched,
-    DataPartial,
-    FunnelFetched,
-    SlowFetched,
     StageSelected,
     TravelFailed,
     TravelReady,
-    WorkspaceInvalid,
-    WorkspaceReloaded,
 )
+from tui.screens._live import LiveScreen
 from tui.widgets.attention import AttentionTable
 from tui.widgets.banner import Banner
 from tui.widgets.commitments import CommitmentTable
@@ -52,16 +38,13 @@ from tui.widgets.owners import OwnersPanel
 
 if TYPE_CHECKING:
     from accord.workspace import Workspace
-    from tui.app import AccordApp
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
-PARTIAL_EVERY = 0.1
-"""Seconds between repaints of a progressive first frame (at most ~10 a second)."""
 WIDE = 110
 """From this width the panels sit side by side; below it they stack and scroll."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(LiveScreen):
     """The dashboard."""
 
     BINDINGS = [
@@ -78,33 +61,9 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="main")
-        self.snapshot: Snapshot | None = None
-        self.freshness = Freshness()
         self.query_text = ""
-        self.generation = 0
-        self._fetching = False
-        self._again = False
-        self._last_attempt: dt.datetime | None = None
-        self._stamp: tuple[tuple[str, int, int], ...] = ()
-        self._loading = False
-        self._slow_running = False
-        self._funnel_running = False
         self._travel_to: dt.datetime | None = None
-        self._complete_for: tuple[int, dt.datetime | None] | None = None
-        """(workspace id, as-of) of the last complete snapshot: without one for the current
-        question, the evaluation paints progressively (`DataPartial`)."""
-        self._partial: DataPartial | None = None
-        self._partial_due = False
-        self._partial_painted = 0.0
-        self._first_painted = False
         """The as-of instant whose agreements are being loaded (time travel pending)."""
-
-    @property
-    def accord(self) -> AccordApp:
-        from tui.app import AccordApp
-
-        assert isinstance(self.app, AccordApp)
-        return self.app
 
     # --- composition ---------------------------------------------------------
 
@@ -132,297 +91,6 @@ class MainScreen(Screen[None]):
         self.set_interval(1.0, self._second_timer, name="tick")
         self._start_fetch()
 
-    # --- live loop --------------------------------------------------------------
-
-    def _refresh_timer(self) -> None:
-        try:
-            if self.freshness.failures and self._last_attempt is not None:
-                wait = retry_delay(self.freshness.failures, self.accord.refresh_seconds)
-                if (self.accord.now() - self._last_attempt).total_seconds() < wait - 0.05:
-                    return
-            self._start_fetch()
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: a timer never ends the app
-            self._timer_failed(exc)
-
-    def _second_timer(self) -> None:
-        try:
-            app = self.accord
-            if self.snapshot is not None and app.at is None:
-                self.query_one(AttentionTable).tick(app.now())
-            stamp = agreement_stamp(app.ws.root)
-            if stamp != self._stamp and not self._loading:
-                self._stamp = stamp
-                self._loading = True
-                self.run_worker(
-                    partial(self._reload, app.ws.root),
-                    thread=True,
-                    exit_on_error=False,
-                    group="reload",
-                    name="reload",
-                    description="reload",
-                )
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35
-            self._timer_failed(exc)
-
-    def _timer_failed(self, exc: Exception) -> None:
-        self.query_one("#reload-banner", Banner).say(f"Internal error: {error_line(exc)}")
-
-    def _start_fetch(self) -> None:
-        """Ask the source for a snapshot in a worker thread (at most one at a time)."""
-        if self._fetching:
-            self._again = True
-            return
-        app = self.accord
-        self._fetching = True
-        self._again = False
-        now = app.now()
-        self._last_attempt = now
-        progressive = self._complete_for != (id(app.ws), app.at)
-        work = partial(self._fetch, app.ws, app.at, app.per, now, self.generation, progressive)
-        self.run_worker(
-            work, thread=True, exit_on_error=False, group="fetch", name="fetch", description="fetch"
-        )
-
-    def _fetch(
-        self,
-        ws: Workspace,
-        at: dt.datetime | None,
-        per: str,
-        now: dt.datetime,
-        generation: int,
-        progressive: bool = False,
-    ) -> None:
-        """Runs in a worker thread: never raises. With `progressive`, results are posted
-        as they arrive (`DataPartial`), before the complete snapshot."""
-
-        def arrived(snap: Snapshot) -> None:
-            self.post_message(DataPartial(snap, generation=generation))
-
-        try:
-            on_partial = arrived if progressive else None
-            snap = self.accord.source.fetch(ws, at=at, now=now, per=per, on_partial=on_partial)
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
-            self.post_message(DataFailed(error_line(exc), generation=generation))
-        else:
-            self.post_message(DataFetched(snap, generation=generation))
-
-    def _start_funnel(self, base: Snapshot) -> None:
-        """The funnel, in its own worker, when the source says it changed."""
-        source = self.accord.source
-        if self._funnel_running or not getattr(source, "funnel_due", False):
-            return
-        self._funnel_running = True
-        self._run_part("funnel", base)
-
-    def _run_part(self, part: Literal["funnel", "slow"], base: Snapshot) -> None:
-        """Start the worker that fetches `part` of the snapshot on top of `base`."""
-        app = self.accord
-        work = partial(self._fetch_part, part, app.ws, base, app.at, app.now(), self.generation)
-        self.run_worker(
-            work, thread=True, exit_on_error=False, group=part, name=part, description=part
-        )
-
-    def _fetch_part(
-        self,
-        part: Literal["funnel", "slow"],
-        ws: Workspace,
-        base: Snapshot,
-        at: dt.datetime | None,
-        now: dt.datetime,
-        generation: int,
-    ) -> None:
-        """Runs in a worker thread: never raises. Calls the source's ``fetch_<part>``
-        and posts `FunnelFetched` or `SlowFetched`."""
-        message = FunnelFetched if part == "funnel" else SlowFetched
-        try:
-            fetch = getattr(self.accord.source, f"fetch_{part}")
-            snap = fetch(ws, base, at=at, now=now)
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
-            self.post_message(message(None, error_line(exc), generation=generation))
-        else:
-            self.post_message(message(snap, "", generation=generation))
-
-    def _part_arrived(self, message: FunnelFetched | SlowFetched) -> Snapshot | None:
-        """The part's snapshot when it belongs to the current one; None when there is
-        nothing to paint (a failure is shown as STALE)."""
-        if message.snapshot is None:
-            self.freshness = self.freshness.failed(message.error, self.accord.now())
-            self._paint_stale()
-            self._paint_header()
-            return None
-        if message.generation != self.generation or self.snapshot is None:
-            return None
-        return message.snapshot
-
-    @on(FunnelFetched)
-    def _funnel_fetched(self, message: FunnelFetched) -> None:
-        self._funnel_running = False
-        part = self._part_arrived(message)
-        if part is None or self.snapshot is None:
-            return
-        self.snapshot = replace(self.snapshot, funnel=part.funnel)
-        self.paint()
-
-    def _start_slow(self, base: Snapshot) -> None:
-        """Trends and the attention list, in their own worker (the source says when)."""
-        source = self.accord.source
-        if self._slow_running or not getattr(source, "slow_due", False):
-            return
-        self._slow_running = True
-        self._run_part("slow", base)
-
-    @on(SlowFetched)
-    def _slow_fetched(self, message: SlowFetched) -> None:
-        self._slow_running = False
-        slow = self._part_arrived(message)
-        if slow is None or self.snapshot is None:
-            return
-        self.snapshot = replace(
-            self.snapshot,
-            trends=with_current(slow.trends, self.snapshot.evaluation),
-            attention=slow.attention,
-            attention_total=slow.attention_total,
-        )
-        self.paint()
-
-    def _reload(self, root: object) -> None:
-        """Runs in a worker thread: load the changed agreements; never raises."""
-        try:
-            ws = load_workspace(self.accord.ws.root)
-        except Exception as exc:  # noqa: BLE001 - invalid edits keep the last good model
-            self.post_message(WorkspaceInvalid(error_line(exc)))
-        else:
-            self.post_message(WorkspaceReloaded(ws))
-
-    def _fetch_done(self) -> None:
-        self._fetching = False
-        if self._again:
-            self._start_fetch()
-
-    @on(DataPartial)
-    def _partial_arrived(self, message: DataPartial) -> None:
-        """Keep the newest partial snapshot; repaint at most every `PARTIAL_EVERY` s."""
-        if message.generation != self.generation:
-            return
-        self._partial = message
-        if self._partial_due:
-            return
-        self._partial_due = True
-        wait = PARTIAL_EVERY - (time.monotonic() - self._partial_painted)
-        if wait <= 0:
-            self._paint_partial()
-        else:
-            self.set_timer(wait, self._paint_partial, name="partial")
-
-    def _paint_partial(self) -> None:
-        self._partial_due = False
-        message, self._partial = self._partial, None
-        if message is None or message.generation != self.generation:
-            return
-        snap = message.snapshot
-        old = self.snapshot
-        if old is not None and old.per == snap.per and old.live == snap.live:
-            snap = replace(snap, funnel=old.funnel)
-        self._partial_painted = time.monotonic()
-        self.snapshot = snap
-        self.paint()
-        self._mark_first_frame()
-
-    def _mark_first_frame(self) -> None:
-        """bench/dash.py: note when the first value was painted."""
-        if self.accord.first_data_marker and not self._first_painted:
-            self._first_painted = True
-            self.app.call_after_refresh(self._write_marker, "first")
-
-    @on(DataFetched)
-    def _fetched(self, message: DataFetched) -> None:
-        if message.generation != self.generation:
-            self._again = True
-            self._fetch_done()
-            return
-        self._partial = None
-        self._complete_for = (id(self.accord.ws), self.accord.at)
-        self.freshness = self.freshness.succeeded(self.accord.now())
-        self.query_one("#stale-banner", Banner).say("")
-        if (
-            self.snapshot is not None
-            and not message.snapshot.funnel
-            and self.snapshot.per == message.snapshot.per
-            and self.snapshot.live == message.snapshot.live
-        ):  # keep the funnel until the funnel worker replaces it
-            message = DataFetched(
-                replace(message.snapshot, funnel=self.snapshot.funnel),
-                generation=message.generation,
-            )
-        if (
-            self.snapshot is not None
-            and not message.snapshot.attention
-            and not (message.snapshot.trends)
-        ):  # keep the slow parts until the next slow fetch replaces them
-            message = DataFetched(
-                replace(
-                    message.snapshot,
-                    trends=with_current(self.snapshot.trends, message.snapshot.evaluation),
-                    attention=self.snapshot.attention,
-                    attention_total=self.snapshot.attention_total,
-                )
-                if self.snapshot.live == message.snapshot.live
-                and self.snapshot.per == message.snapshot.per
-                else message.snapshot,
-                generation=message.generation,
-            )
-        self.snapshot = message.snapshot
-        self.paint()
-        self._fetch_done()
-        self._start_funnel(message.snapshot)
-        self._start_slow(message.snapshot)
-        self._mark_first_frame()
-        if self.accord.first_data_marker:  # bench/dash.py: stop once everything is painted
-            self.accord.first_data_marker = False
-            self.app.call_after_refresh(self._write_marker, "all")
-
-    def _write_marker(self, what: str) -> None:
-        """bench/dash.py: append "<what> <time>" to ACCORD_DASH_FIRST_DATA_FILE ("first":
-        the first commitment value painted; "all": every commitment painted, then exit)."""
-        import os
-
-        marker = os.environ.get("ACCORD_DASH_FIRST_DATA_FILE")
-        if marker:
-            with open(marker, "a", encoding="utf-8") as out:
-                out.write(f"{what} {time.time()}\n")
-        if what == "all":
-            self.app.exit(None, 0, "first data frame")
-
-    @on(DataFailed)
-    def _failed(self, message: DataFailed) -> None:
-        now = self.accord.now()
-        self.freshness = self.freshness.failed(message.error, now)
-        self._paint_stale()
-        self._paint_header()
-        self._fetch_done()
-
-    @on(WorkspaceReloaded)
-    def _reloaded(self, message: WorkspaceReloaded) -> None:
-        self._loading = False
-        app = self.accord
-        app.live_ws = message.workspace
-        if app.at is not None:  # time travelling: the agreements of then stay in use
-            return
-        app.ws = message.workspace
-        app.source.reset()
-        self.generation += 1
-        self.query_one("#reload-banner", Banner).say("")
-        self.query_one(OwnersPanel).repaint(app.ws)
-        self.paint()
-        self._start_fetch()
-
-    @on(WorkspaceInvalid)
-    def _invalid(self, message: WorkspaceInvalid) -> None:
-        self._loading = False
-        self.query_one("#reload-banner", Banner).say(
-            f"Agreements not reloaded (showing the last good version): {message.error}"
-        )
-
     # --- painting ------------------------------------------------------------------
 
     def paint(self) -> None:
@@ -438,21 +106,6 @@ class MainScreen(Screen[None]):
         self.query_one(AttentionTable).show(
             app.ws, snap.attention, ages_at, total=snap.attention_total, query=self.query_text
         )
-
-    def _paint_stale(self) -> None:
-        fresh = self.freshness
-        banner = self.query_one("#stale-banner", Banner)
-        if not fresh.stale or fresh.failing_since is None:
-            banner.say("")
-            return
-        tz = self.accord.ws.tz
-        since = fresh.failing_since.astimezone(tz).strftime("%H:%M")
-        shown = (
-            f"the numbers are from {format_clock(fresh.last_refresh, tz)}"
-            if fresh.last_refresh is not None and self.snapshot is not None
-            else "no numbers yet"
-        )
-        banner.say(f"STALE since {since} — {shown}; retrying. {fresh.error}")
 
     def _paint_header(self) -> None:
         app = self.accord

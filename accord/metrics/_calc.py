@@ -1,0 +1,302 @@
+"""Loading and refreshing a commitment's state, and computing its result as of an
+instant (see `accord.metrics._engine`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Connection, bindparam
+
+from accord import model as m
+from accord._calendar import elapsed_fraction
+from accord.metrics import _sql
+from accord.metrics._results import CommitmentResult, Period
+from accord.metrics._scope import window_of
+from accord.metrics._state import Row, State
+from accord.metrics._status import decide, has_pace, nearest_rank, project
+from accord.store._schema import events
+from accord.workspace import Workspace
+
+_MAX_IN = 5000
+"""More touched leads than this and a commitment is recomputed in full."""
+
+# Bound parameters of the refresh statements, built once per commitment and run
+# with new values on every refresh (building SQLAlchemy constructs is the slow part).
+_P_START = bindparam("start", type_=events.c.at.type)
+P_AT = bindparam("at", type_=events.c.at.type)
+_P_SEEN: _sql.Seen = (
+    bindparam("seen_at", type_=events.c.at.type),
+    bindparam("seen_id", type_=events.c.event_id.type),
+)
+
+
+Delta = dict[tuple[str, str | None], dict[str, tuple[dt.datetime, dt.datetime]]]
+"""Newly visible events: by (type, stage), each lead's earliest and latest time."""
+
+
+def match_key(match: m.EventMatch) -> tuple[str, str | None]:
+    return (match.type, match.stage)
+
+
+def _new(delta: Delta, match: m.EventMatch) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """The newly visible events `match` matches: each lead's earliest and latest time."""
+    out: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    for (kind, stage), found in delta.items():
+        if kind != match.type or (match.stage is not None and stage != match.stage):
+            continue
+        if not out:
+            out = dict(found)
+            continue
+        for lead, (lo, hi) in found.items():
+            span = out.get(lead)
+            out[lead] = (lo, hi) if span is None else (min(span[0], lo), max(span[1], hi))
+    return out
+
+
+@dataclass
+class _Plan:
+    """The leads a refresh recomputes for one commitment."""
+
+    start: dt.datetime | None
+    """The period's start (None: `open`)."""
+    sure: set[str] = field(default_factory=set)
+    unknown: dict[str, dt.datetime] = field(default_factory=dict)
+    """Leads outside the cohort with a new `from` event: its earliest new time."""
+
+    def settle(self, first_ever: dict[str, dt.datetime]) -> set[str]:
+        """`sure`, plus the `unknown` leads whose first `from` event ever is a new one
+        (and, for a period, within it)."""
+        out = set(self.sure)
+        for lead, earliest in self.unknown.items():
+            first = first_ever.get(lead)
+            if first is not None and first < earliest:
+                continue  # an earlier one was seen already: in or out as before
+            if self.start is None or first is None or first >= self.start:
+                out.add(lead)
+        return out
+
+
+class Calc:
+    """Per-evaluation helpers bound to a workspace and an instant."""
+
+    def __init__(self, ws: Workspace, at: dt.datetime, names: dict[str, str] | None = None) -> None:
+        self.ws = ws
+        self.at = at
+        self.names: dict[str, str] = {} if names is None else names
+        """Lead ids by themselves: one string per lead across all cohorts."""
+
+    def deadline(self, start: dt.datetime, hours: float, clock: str) -> dt.datetime:
+        if clock == "business":
+            return self.ws.calendar.add(start, hours)
+        return start + dt.timedelta(hours=hours)
+
+    def hours(self, start: dt.datetime, end: dt.datetime, clock: str) -> float:
+        if clock == "business":
+            return self.ws.calendar.hours_between(start, end)
+        return (end - start) / dt.timedelta(hours=1)
+
+    # --- loading state --------------------------------------------------------------
+
+    def load(self, conn: Connection, st: State, only: Sequence[str] | None = None) -> None:
+        """Compute `st` in full, or (with `only`) recompute those leads' part of it."""
+        at = self.at
+        if st.kind == "open":
+            st.window = None
+        elif only is None:
+            st.window = window_of(self.ws, st.ref, at)
+        assert st.kind == "open" or st.window is not None
+        start = st.window[0] if st.window else None
+        if st.kind in ("count", "sum"):
+            assert start is not None
+            st.amount = self._amount(conn, st, start, None, None)
+            return
+        from_m, to_m = st.matchers
+        is_open = st.kind == "open"
+        if only is None:
+            full = _sql.cohort(from_m, to_m, st.flt, start, at, open_only=is_open)
+            st.rows = {}
+            st.reset()
+            names = self.names
+            for row in conn.execute(full):
+                lead = names.setdefault(row[0], row[0])
+                st.rows[lead] = self._row(st, row[1], None if is_open else row[2])
+            return
+        stmt = st.stmts.get("cohort")
+        if stmt is None:
+            stmt = _sql.cohort(
+                from_m,
+                to_m,
+                st.flt,
+                None if is_open else _P_START,
+                P_AT,
+                only=_sql.only_param(conn.dialect.name),
+                open_only=is_open,
+            )
+            st.stmts["cohort"] = stmt
+        found: dict[str, Row] = {}
+        for row in conn.execute(stmt, {"start": start, "at": at, "only": list(only)}):
+            found[row[0]] = self._row(st, row[1], None if is_open else row[2])
+        for lead in only:
+            old, new = st.rows.get(lead), found.get(lead)
+            if old == new:
+                continue  # most touched leads: nothing changed for this commitment
+            if old is not None:
+                st.forget(lead, old)
+                del st.rows[lead]
+            if new is not None:
+                st.rows[lead] = new
+                st.note(lead, new, at)
+
+    def _amount(
+        self,
+        conn: Connection,
+        st: State,
+        start: dt.datetime,
+        only: Sequence[str] | None,
+        seen: _sql.Seen | None,
+    ) -> Decimal:
+        (match,) = st.matchers
+        build = _sql.count_leads if st.kind == "count" else _sql.sum_value
+        if only is None or seen is None:
+            value = conn.execute(
+                build(match, st.flt, start, self.at, only=only, seen=seen)
+            ).scalar()
+        else:
+            stmt = st.stmts.get("amount")
+            if stmt is None:
+                only_p = _sql.only_param(conn.dialect.name)
+                stmt = build(match, st.flt, _P_START, P_AT, only=only_p, seen=_P_SEEN)
+                st.stmts["amount"] = stmt
+            seen_at, seen_id = seen
+            params = {"start": start, "at": self.at, "only": list(only)}
+            params |= {"seen_at": seen_at, "seen_id": seen_id}
+            value = conn.execute(stmt, params).scalar()
+        return Decimal(0) if value is None else Decimal(str(value))
+
+    def _row(self, st: State, first_at: dt.datetime, to_at: dt.datetime | None) -> Row:
+        spec = st.spec
+        if st.kind == "within":
+            return Row(first_at, to_at, self.deadline(first_at, spec.limit, spec.clock))
+        if st.kind == "open" and spec.older_than is not None:
+            # A deadline already passed is not kept: the lead waits from now on (most
+            # of an all-time list; saves a datetime per lead).
+            deadline = self.deadline(first_at, spec.older_than, spec.clock)
+            return Row(first_at, to_at, None if self.at > deadline else deadline)
+        if st.kind == "duration" and to_at is not None:
+            return Row(first_at, to_at, None, self.hours(first_at, to_at, spec.clock))
+        return Row(first_at, to_at)
+
+    def plan(self, conn: Connection, st: State, delta: Delta) -> _Plan | None:
+        """Which leads of `st` the newly visible events may change (None: none, or `st`
+        was recomputed in full because its period changed).
+
+        A cohort row depends on the lead's first `from` event and its first `to` event
+        at or after it. So a new `to` event matters only for a lead in the cohort, at or
+        after its `from` and not after its current `to`; a new `from` event only when it
+        is not later than the lead's current `from`, or, for a lead not in the cohort,
+        when it is the lead's first `from` event ever (`_Plan.unknown`, looked up once
+        for all commitments sharing the `from`): had the lead an earlier one, it is kept
+        out of a period's cohort (or already was in or out of an `open` list) as before.
+        """
+        if st.kind != "open":
+            window = window_of(self.ws, st.ref, self.at)
+            if window != st.window:
+                self.load(conn, st)
+                return None
+        assert st.kind == "open" or st.window is not None
+        start = st.window[0] if st.window is not None else None
+        plan = _Plan(start)
+        if st.kind in ("count", "sum"):
+            for lead, (_, latest) in _new(delta, st.matchers[0]).items():
+                if start is None or latest >= start:
+                    plan.sure.add(lead)
+            return plan
+        rows = st.rows
+        for lead, (earliest, latest) in _new(delta, st.matchers[1]).items():
+            r = rows.get(lead)
+            if r is not None and latest >= r.first_at and (r.to_at is None or earliest <= r.to_at):
+                plan.sure.add(lead)
+        for lead, (earliest, _) in _new(delta, st.matchers[0]).items():
+            r = rows.get(lead)
+            if r is None:
+                plan.unknown[lead] = earliest
+            elif earliest <= r.first_at:
+                plan.sure.add(lead)
+        if len(plan.sure) + len(plan.unknown) > _MAX_IN:
+            self.load(conn, st)  # a bulk import: one full query beats many lookups
+            return None
+        return plan
+
+    def update(self, conn: Connection, st: State, touched: set[str], seen: _sql.Seen) -> None:
+        """Bring `st` from the evaluation that saw `seen` to `self.at`, given the leads
+        whose events (may) change it."""
+        leads = sorted(touched)
+        if not leads:
+            return
+        if len(leads) > _MAX_IN:
+            self.load(conn, st)
+            return
+        if st.kind in ("count", "sum"):
+            assert st.window is not None
+            st.amount += self._amount(conn, st, st.window[0], leads, seen)
+        else:
+            self.load(conn, st, only=leads)
+
+    # --- values ---------------------------------------------------------------------
+
+    def value(self, st: State) -> tuple[float | None, int | None, list[str] | None]:
+        """(value, cohort size, lead ids) of a state as of `self.at`."""
+        at = self.at
+        if st.kind == "count":
+            return int(st.amount), int(st.amount), None
+        if st.kind == "sum":
+            return float(st.amount), None, None
+        if not st.ready:
+            st.build(at)
+        if st.kind == "conversion":
+            n = len(st.rows)
+            return (st.converted / n if n else None), n, None
+        if st.kind == "within":
+            decided = st.met + bisect_left(st.sorted_, at)  # missed: deadline passed
+            return (st.met / decided if decided else None), decided, None
+        if st.kind == "duration":
+            return nearest_rank(st.sorted_, st.spec.percentile, ordered=True), len(st.sorted_), None
+        while st.pending and st.pending[0][0] < at:
+            deadline, first_at, lead = heapq.heappop(st.pending)
+            now = st.rows.get(lead)
+            if now is None or now.first_at != first_at or now.deadline != deadline:
+                continue  # stale: the lead's row changed since
+            st.wait(first_at, lead)
+        if st.shared is None:
+            st.shared = st.ids.copy()
+        return len(st.shared), len(st.shared), st.shared
+
+    def result(self, st: State) -> CommitmentResult:
+        ref = st.ref
+        value, cohort, ids = self.value(st)
+        per = ref.commitment.per
+        paced = has_pace(st.kind, per)
+        projected = None
+        if paced and value is not None:
+            raw = project(value, elapsed_fraction(per, self.at, self.ws.tz))
+            projected = None if raw is None else round(raw, 2)
+        status = decide(value, ref.bounds, paced=paced, projected=projected)
+        period = None if st.window is None else Period(*st.window)
+        return CommitmentResult(
+            agreement=ref.agreement.id,
+            id=ref.commitment.id,
+            kpi=ref.kpi.id,
+            unit=ref.kpi.unit,
+            period=period,
+            value=value,
+            target=ref.commitment.target.model_dump(exclude_none=True),
+            status=status,
+            projected=projected,
+            leads=ids,
+            cohort=cohort,
+        )
