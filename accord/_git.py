@@ -19,9 +19,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, NamedTuple
 
 from accord._errors import HistoryError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 # --- running git ----------------------------------------------------------------
 
@@ -126,6 +131,8 @@ class _Blobs:
             )
         except OSError as exc:
             raise HistoryError(f"git could not be run: {exc}") from None
+        assert self._proc.stdout is not None
+        _widen(self._proc.stdout.fileno())  # room for a batch requested ahead
 
     def __enter__(self) -> _Blobs:
         return self
@@ -172,13 +179,27 @@ class _Blobs:
         Keep `shas` to a few hundred: all ids are written before any reply is
         read, so they must fit in the pipe's buffer.
         """
-        stdin, stdout = self._proc.stdin, self._proc.stdout
-        assert stdin is not None and stdout is not None
+        self.request(shas)
+        return self.collect(shas, limit)
+
+    def request(self, shas: Sequence[str]) -> None:
+        """Ask for `shas` without waiting: git reads them while the caller works.
+
+        Collect them, in order, with `collect`. Keep the ids requested and not
+        yet collected to a few hundred (they must fit in the pipe's buffer).
+        """
+        stdin = self._proc.stdin
+        assert stdin is not None
         try:
             stdin.write(b"".join(sha.encode() + b"\n" for sha in shas))
             stdin.flush()
         except BrokenPipeError:
             raise HistoryError("git cat-file stopped unexpectedly") from None
+
+    def collect(self, shas: Sequence[str], limit: int) -> list[bytes | HistoryError]:
+        """The contents of `shas`, the oldest requested ids, or why each cannot be read."""
+        stdout = self._proc.stdout
+        assert stdout is not None
         out: list[bytes | HistoryError] = []
         for sha in shas:
             header = stdout.readline().split()
@@ -209,18 +230,36 @@ def _skip(stream: IO[bytes], size: int) -> None:
         size -= len(chunk)
 
 
+def _tree(repo: _Repo, rev: str, agreements_dir: str) -> list[tuple[str, str, str]]:
+    """``(path relative to the workspace, mode, blob id)`` of every agreement file at `rev`."""
+    listing = _git(repo.root, "ls-tree", "-r", "-z", "--full-name", rev, "--", agreements_dir)
+    found: list[tuple[str, str, str]] = []
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, kind, blob = meta.decode().split()
+        path = repo.rel(name.decode("utf-8", "replace"))
+        if kind == "blob" and _regular(mode) and _is_agreement(path):
+            found.append((path, mode, blob))
+    return found
+
+
 # --- the log --------------------------------------------------------------------
 
 _FIELDS = ("%H", "%cI", "%aI", "%aN", "%aE", "%s", "%b")
 _FORMAT = "%x1e" + "%x00".join(_FIELDS)
 
 
-@dataclass(frozen=True)
-class _Change:
+class _Change(NamedTuple):
+    """One file changed by a commit (a tuple: the log makes thousands)."""
+
     status: str
     mode: str  # new mode; "000000" when deleted
     sha: str  # new blob id
     path: str  # relative to the repository root
+    old_mode: str = "000000"  # "000000" when added
+    old_sha: str = ""  # the blob before; all zeros when added
 
 
 _CHUNK = 1 << 16  # bytes of git log output read at a time
@@ -263,20 +302,23 @@ def _log(repo: _Repo, rev: str, agreements_dir: str) -> Iterator[tuple[list[str]
             raise HistoryError(f"git could not be run: {exc}") from None
         stdout = proc.stdout
         assert stdout is not None
+        _widen(stdout.fileno())
         try:
-            pending: list[bytes] = []
+            pending: list[str] = []
             tail = b""
             while chunk := os.read(stdout.fileno(), _CHUNK):
-                tokens = (tail + chunk).split(b"\0")
-                tail = tokens.pop()
-                pending += tokens
+                data = tail + chunk
+                cut = data.rfind(b"\0") + 1  # NUL never falls inside a UTF-8 sequence
+                tail = data[cut:]
+                pending += data[:cut].decode("utf-8", "replace").split("\0")
+                pending.pop()  # the empty text after the last NUL
                 last = next(
                     (i for i in range(len(pending) - 1, 0, -1) if _starts_record(pending[i])), 0
                 )
                 if last:  # the records before the last start are complete
                     yield from _records(pending[:last])
                     del pending[:last]
-            pending.append(tail)
+            pending.append(tail.decode("utf-8", "replace"))
         finally:
             stdout.close()
             code = proc.wait()
@@ -286,33 +328,43 @@ def _log(repo: _Repo, rev: str, agreements_dir: str) -> Iterator[tuple[list[str]
     yield from _records(pending)
 
 
-def _starts_record(token: bytes) -> bool:
-    return token[:1] == b"\x1e" or token.lstrip(b"\n")[:1] == b"\x1e"
+def _widen(fd: int) -> None:
+    """Let git write up to 1 MiB ahead of the reader (Linux; elsewhere a no-op)."""
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setsize is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, setsize, 1 << 20)
 
 
-def _records(tokens: list[bytes]) -> Iterator[tuple[list[str], list[_Change]]]:
-    """Parse whole records of the ``git log --raw -z`` output."""
+def _starts_record(token: str) -> bool:
+    return token[:1] == "\x1e" or token.lstrip("\n")[:1] == "\x1e"
+
+
+def _records(tokens: list[str]) -> Iterator[tuple[list[str], list[_Change]]]:
+    """Parse whole records of the ``git log --raw -z`` output (split at its NULs)."""
     i, n = 0, len(tokens)
+    width = len(_FIELDS)
     while i < n:
-        head = tokens[i].lstrip(b"\n")
-        if not head.startswith(b"\x1e"):
+        head = tokens[i].lstrip("\n")
+        if not head.startswith("\x1e"):
             i += 1  # the empty token after the last NUL
             continue
-        header = [t.decode("utf-8", "replace") for t in tokens[i : i + len(_FIELDS)]]
-        if len(header) < len(_FIELDS):
+        header = tokens[i : i + width]
+        if len(header) < width:
             raise HistoryError("git log output ended early")
-        header[0] = head[1:].decode()
-        i += len(_FIELDS)
+        header[0] = head[1:]
+        i += width
         changes: list[_Change] = []
-        while i < n and tokens[i].lstrip(b"\n").startswith(b":"):
-            meta = tokens[i].lstrip(b"\n")[1:].decode().split()
+        while i < n and (token := tokens[i].lstrip("\n")).startswith(":"):
+            meta = token[1:].split()
             status = meta[4] if len(meta) > 4 else "M"
-            paths = 2 if status[:1] in ("R", "C") else 1
-            names = [t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 1 + paths]]
-            i += 1 + paths
-            if paths == 2:  # not produced with --no-renames; handled as delete + add
-                changes.append(_Change("D", "000000", "0" * len(meta[3]), names[0]))
-                changes.append(_Change("A", meta[1], meta[3], names[1]))
+            if status[:1] in ("R", "C"):  # not produced with --no-renames; as delete + add
+                zero = "0" * len(meta[3])
+                changes.append(_Change("D", "000000", zero, tokens[i + 1], meta[0], meta[2]))
+                changes.append(_Change("A", meta[1], meta[3], tokens[i + 2], "000000", zero))
+                i += 3
             else:
-                changes.append(_Change(status[:1], meta[1], meta[3], names[0]))
+                change = _Change(status[:1], meta[1], meta[3], tokens[i + 1], meta[0], meta[2])
+                changes.append(change)
+                i += 2
         yield header, changes

@@ -43,6 +43,7 @@ __all__ = [
     "FieldChange",
     "Op",
     "diff_entity",
+    "diff_entity_at",
     "diff_snapshots",
     "entity_key",
     "format_value",
@@ -137,6 +138,70 @@ def diff_entity(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[
     return out
 
 
+Path = tuple[str | int, ...]
+"""Keys and list indexes from an entity's root to one of its values."""
+
+
+def diff_entity_at(
+    old: dict[str, Any], new: dict[str, Any], paths: list[Path]
+) -> list[FieldChange]:
+    """`diff_entity(old, new)` when `new` is `old` with the values at `paths` replaced.
+
+    The same result, found by looking at `paths` only. Every key and list
+    item must be in both versions (values replaced, nothing added or
+    removed), and `paths` must be in document order — as
+    `accord._line_yaml` gives them.
+    """
+    trie: dict[Any, Any] = {}
+    for path in paths:
+        node = trie
+        for step in path[:-1]:
+            child = node.setdefault(step, {})
+            if child is _WHOLE:
+                break  # the whole value is replaced anyway
+            node = child
+        else:
+            node[path[-1]] = _WHOLE
+    out: list[FieldChange] = []
+    _diff_along(old, new, trie, "", out)
+    return out
+
+
+_WHOLE = object()  # in a path trie: this value itself was replaced
+
+
+def _diff_along(
+    old: Any, new: Any, trie: dict[Any, Any], path: str, out: list[FieldChange]
+) -> None:
+    """`_diff(old, new, path, out)`, descending only into the keys and items in `trie`."""
+    if type(old) is dict and type(new) is dict:
+        prefix = f"{path}." if path else ""
+        for key, sub in trie.items():
+            was, value = old[key], new[key]
+            if was is value or (type(was) is str and type(value) is str and was == value):
+                continue
+            if sub is _WHOLE:
+                _diff(was, value, prefix + key, out)
+            else:
+                _diff_along(was, value, sub, prefix + key, out)
+        return
+    if (
+        type(old) is list
+        and type(new) is list
+        and all(sub is not _WHOLE and "id" not in sub for sub in trie.values())
+    ):  # items keep their ids: they match by position
+        ids = _ids(old)
+        if ids is not None:
+            for i, sub in trie.items():
+                _diff_along(old[i], new[i], sub, f"{path}[{ids[i]}]", out)
+            return
+        if _positional(old, new):
+            for i, sub in trie.items():
+                _diff_along(old[i], new[i], sub, f"{path}[{i}]", out)
+            return
+    _diff(old, new, path, out)
+
+
 def diff_snapshots(
     old: Mapping[EntityKey, dict[str, Any]], new: Mapping[EntityKey, dict[str, Any]]
 ) -> dict[EntityKey, list[FieldChange]]:
@@ -194,6 +259,7 @@ def _ids(items: list[Any]) -> list[str] | None:
 
 
 _LEAF = (str, int, float, bool, type(None))
+_ABSENT = object()
 
 
 def _diff(old: Any, new: Any, path: str, out: list[FieldChange]) -> None:
@@ -203,18 +269,23 @@ def _diff(old: Any, new: Any, path: str, out: list[FieldChange]) -> None:
             out.append(FieldChange(path, old, new, "changed"))
         return
     if isinstance(old, dict) and isinstance(new, dict):
+        if old is new:
+            return
         prefix = f"{path}." if path else ""
+        added = False
         for key, value in new.items():
-            if key in old:
-                was = old[key]
-                if was is value or (type(was) is str and type(value) is str and was == value):
-                    continue
-                _diff(was, value, prefix + key, out)
-            else:
+            was = old.get(key, _ABSENT)
+            if was is value or (type(was) is str and type(value) is str and was == value):
+                continue
+            if was is _ABSENT:
+                added = True
                 out.append(FieldChange(prefix + key, None, value, "added"))
-        for key, value in old.items():
-            if key not in new:
-                out.append(FieldChange(_join(path, key), value, None, "removed"))
+            else:
+                _diff(was, value, prefix + key, out)
+        if added or len(old) != len(new):  # else every old key is among the new ones
+            for key, value in old.items():
+                if key not in new:
+                    out.append(FieldChange(_join(path, key), value, None, "removed"))
         return
     if isinstance(old, list) and isinstance(new, list):
         old_ids, new_ids = _ids(old), _ids(new)

@@ -273,7 +273,13 @@ def test_reads_the_log_once(story: Repo, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(subprocess, "Popen", spy)
     entity_history(story.root)
     assert sum("log" in cmd for cmd in calls) == 1
-    assert len(calls) <= 5
+    # a fixed set of commands, none per file or per commit: where the repository is,
+    # HEAD, uncommitted files, the files at HEAD, the log, and one blob reader
+    subcommands = sorted(next(a for a in cmd[1:] if a in _GIT_SUBCOMMANDS) for cmd in calls)
+    assert subcommands == ["cat-file", "log", "ls-tree", "rev-parse", "rev-parse", "status"]
+
+
+_GIT_SUBCOMMANDS = {"cat-file", "log", "ls-tree", "rev-parse", "status", "rev-list", "show"}
 
 
 def test_files_at_returns_the_version_in_force(story: Repo) -> None:
