@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,6 +68,7 @@ _PR_SUBJECT = (
 _PR_BODY = re.compile(r"^See merge request \S*?(![0-9]+)\b", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=16)
 def _base_url(repo_url: str | None) -> str | None:
     if not repo_url or not re.match(r"https?://[^\s/]+", repo_url):
         return None  # only web links: never javascript: or file: from a YAML field

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -377,7 +378,8 @@ def _around_difference(old: str, new: str) -> tuple[str, str]:
     return "…" + old[start:], "…" + new[start:]
 
 
-_SPECIAL = set(",[]{}\"'#→…`")
+# whitespace (as str.isspace: re's \s is the same test) or a character that reads as syntax
+_QUOTE_IF = re.compile("[\\s,\\[\\]{}\"'#→…`]")
 
 
 def _text(value: str) -> str:
@@ -386,7 +388,7 @@ def _text(value: str) -> str:
     if (
         short
         and short == value
-        and not any(ch.isspace() or ch in _SPECIAL for ch in value)
+        and not _QUOTE_IF.search(value)
         and isinstance(resolve_plain(value), str)
     ):
         return value

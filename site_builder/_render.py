@@ -39,7 +39,14 @@ def _ref(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
-_REFS = {ord(ch): _ref(ch) for ch in (*_SPECIAL, *map(chr, range(32)), chr(127))}
+_REFS = {ch: _ref(ch) for ch in (*_SPECIAL, *map(chr, range(32)), chr(127))}
+_TO_REF = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_REFS)) + "]")
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")  # whitespace that collapses: a run, or not a space
+_NUMBERED = re.compile(r"\d+[.)]")
+
+
+def _to_ref(match: re.Match[str]) -> str:
+    return _REFS[match.group()]
 
 
 def escape(value: object) -> str:
@@ -47,7 +54,10 @@ def escape(value: object) -> str:
 
     Safe anywhere inside a line; use `text()` where the result may start a line.
     """
-    return _WHITESPACE.sub(" ", str(value)).translate(_REFS)
+    out = str(value)
+    if _ODD_SPACE.search(out):
+        out = _WHITESPACE.sub(" ", out)
+    return _TO_REF.sub(_to_ref, out)
 
 
 def text(value: object) -> str:
@@ -58,7 +68,7 @@ def text(value: object) -> str:
     ``+``, ``>`` or ``1.`` cannot start a list, quote or heading.
     """
     out = escape(str(value).strip())
-    if out[:1] in _LINE_START or re.match(r"\d+[.)]", out):
+    if out[:1] in _LINE_START or _NUMBERED.match(out):
         out = _ref(out[0]) + out[1:]
     return out
 

@@ -5,12 +5,14 @@ Thin on purpose: `site_builder.pages` writes the Markdown, this module only
 * loads the workspace and its git history once per build (`on_config`),
 * adds the pages with `File.generated`, each with its edit link pointing at
   its YAML source, and a small stylesheet (`on_files`),
-* takes the pages' raw HTML history lists out of the Markdown before it is
-  converted (`on_page_markdown`): Python-Markdown would only pass them
-  through, at a high cost for long histories;
+* takes the pages' raw HTML history lists out of the Markdown as the pages
+  are added (`on_files`): Python-Markdown would only pass them through, at a
+  high cost for long histories. Each list is sanitized with nh3 on a worker
+  thread meanwhile (nh3 releases the GIL, so this runs on another core
+  while MkDocs converts the Markdown);
 * sanitizes the HTML of the generated pages with nh3 (`on_page_content`),
-  leaving an HTML comment where each history list goes, and puts the lists
-  back, each sanitized too, only after the search plugin indexed the page
+  leaving an HTML comment where each history list goes, and puts the
+  sanitized lists back only after the search plugin indexed the page
   (`on_page_context`, lowest priority): the history lists stay out of the
   search index, whose HTML parse of them was most of the build (docs/wiki.md);
 * writes the generated pages' ``<title>`` escaped (`on_post_page`; HAZARDS 23).
@@ -30,6 +32,8 @@ import os
 import posixpath
 import re
 import secrets
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
@@ -73,7 +77,9 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.workspace: Workspace | None = None
         self.history: History | None = None
         self.generated: set[str] = set()
-        self.blocks: dict[str, dict[str, str]] = {}  # page → placeholder → raw HTML block
+        # page → placeholder → its history list, being sanitized on the worker thread
+        self.blocks: dict[str, dict[str, Future[str]]] = {}
+        self.worker: ThreadPoolExecutor | None = None
 
     # --- hooks ---------------------------------------------------------------
 
@@ -100,6 +106,9 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             files.remove(own_index)
         pages = generate_pages(ws, self.history, today=dt.date.today(), intro=intro)
         sources = page_sources(ws)
+        self._stop_worker()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-nh3")
+        self.blocks = {}
         docs_dir = Path(config.docs_dir).resolve()
         self.generated = set()
         for path, content in pages.items():
@@ -107,6 +116,10 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             if existing is not None:
                 log.info(f"docs/{path} is hand-written; it replaces the generated page")
                 continue
+            content, blocks = _set_aside(content)
+            self.blocks[path] = {
+                token: self.worker.submit(sanitize_html, block) for token, block in blocks.items()
+            }
             file = File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED)
             source = sources.get(path)
             if path == "index.md" and own_index is not None:
@@ -129,8 +142,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             return None
         if page.file.edit_uri and page.edit_url:
             page.edit_url = _normalize(page.edit_url)
-        markdown, self.blocks[page.file.src_uri] = _set_aside(markdown)
-        return markdown
+        return None
 
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -160,7 +172,16 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             return
         self.workspace = None
         self.history = None
+        self._stop_worker()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_worker()
+
+    def _stop_worker(self) -> None:
         self.blocks = {}
+        if self.worker is not None:
+            self.worker.shutdown(wait=True, cancel_futures=True)
+            self.worker = None
 
 
 def _load(root: Path) -> Workspace:
@@ -232,7 +253,7 @@ def _set_aside(markdown: str) -> tuple[str, dict[str, str]]:
     return _BLOCK.sub(aside, markdown), blocks
 
 
-def _mark(html: str, blocks: dict[str, str]) -> str:
+def _mark(html: str, blocks: Mapping[str, object]) -> str:
     """Sanitized `html` with each placeholder paragraph turned into an HTML comment.
 
     Material's search index skips comments, so the history lists, put back in
@@ -245,10 +266,10 @@ def _mark(html: str, blocks: dict[str, str]) -> str:
     return html
 
 
-def _put_back(html: str, blocks: dict[str, str]) -> str:
+def _put_back(html: str, blocks: Mapping[str, Future[str]]) -> str:
     """`html` with each history list, sanitized, in place of its comment."""
     for token, block in blocks.items():
-        html = html.replace(f"<!--{token}-->", sanitize_html(block), 1)
+        html = html.replace(f"<!--{token}-->", block.result(), 1)
     return html
 
 
