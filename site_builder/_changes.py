@@ -28,6 +28,7 @@ __all__ = [
     "history_section",
     "html_link",
     "HISTORY_OPEN",
+    "Defer",
     "Memo",
     "changelog_entries",
     "changelog_html",
@@ -174,6 +175,10 @@ def older_note(lab: Labels, hidden: int, paths: Sequence[str], page: str) -> str
     return line.replace("&#0;", changelog, 1).replace("&#1;", command, 1)
 
 
+Defer = Callable[[Callable[[], str]], str]
+"""Takes a function that writes a raw HTML history list; returns the line to put
+in its place (`site_builder.pages.generate_pages`)."""
+
 Memo = dict[tuple[str, ...], str]
 """HTML pieces of one build, by commit (and entity): the agreement pages and the
 changelog show the same commits, so each line is escaped and linked once."""
@@ -216,6 +221,7 @@ def history_section(
     heading: str = "##",
     limit: int | None = None,
     memo: Memo | None = None,
+    defer: Defer | None = None,
 ) -> str:
     """The "Change history" section for the entities `keys`, newest first.
 
@@ -231,6 +237,7 @@ def history_section(
         limit: show at most this many commits (the newest), then a line saying
             how many older ones there are and how to list them with git.
         memo: HTML pieces shared with the other pages of the build (`Memo`).
+        defer: write the raw HTML list later (`Defer`), not in the section.
     """
     out = [f"{heading} {lab('change_history')}", ""]
     if history is None or not history.available:
@@ -269,12 +276,17 @@ def history_section(
                 out.append(f"    - {entity_label(ws, key, page)}")
                 out += _changes(changes, "        ")
     else:  # one raw HTML block: only absolute links, no Markdown inline work per entry
-        out.append(HISTORY_OPEN)
-        for commit, mine in shown:  # one line per commit; only the block's end is "</ul>"
-            items = "".join(_html_items(commit, k, cs, memo) for k, cs in mine)
-            nested = f"<ul>{items}</ul>" if items else ""
-            out.append(f"<li>{_html_line(commit, repo_url, lab, memo)}{nested}</li>")
-        out.append("</ul>")
+
+        def block() -> str:
+            lines = [HISTORY_OPEN]
+            for commit, mine in shown:  # one line per commit; only the block's end is "</ul>"
+                items = "".join(_html_items(commit, k, cs, memo) for k, cs in mine)
+                nested = f"<ul>{items}</ul>" if items else ""
+                lines.append(f"<li>{_html_line(commit, repo_url, lab, memo)}{nested}</li>")
+            lines.append("</ul>")
+            return "\n".join(lines)
+
+        out.append(defer(block) if defer is not None else block())
     out.append("")
     if hidden:
         out += [older_note(lab, hidden, sorted(files) or ["."], page), ""]
@@ -309,13 +321,20 @@ def changelog_entries(
 
 
 def changelog_html(
-    ws: Workspace, commits: Sequence[Commit], lab: Labels, memo: Memo | None = None
+    ws: Workspace,
+    commits: Sequence[Commit],
+    lab: Labels,
+    memo: Memo | None = None,
+    defer: Defer | None = None,
 ) -> list[str]:
     """`commits` with their changes as one raw HTML block (`HISTORY_OPEN`), one line each.
 
     For the long tail of the changelog: entity names are plain text (no
     relative links, which only MkDocs can resolve), links are absolute.
+    With `defer`, the block is written later and its placeholder returned.
     """
+    if defer is not None:
+        return [defer(lambda: "\n".join(changelog_html(ws, commits, lab, memo)))]
     repo_url = ws.settings.repo_url
     out = [HISTORY_OPEN]
     for commit in commits:

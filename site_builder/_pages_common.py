@@ -17,6 +17,7 @@ from accord.diff import EntityKey
 from accord.history import History
 from accord.workspace import Workspace
 from site_builder._changes import (
+    Defer,
     Memo,
     history_section,
     relative,
@@ -110,6 +111,7 @@ class _Ctx:
     history_limit: int
     changelog_limit: int
     memo: Memo = field(default_factory=dict)
+    defer: Defer | None = None
 
     def team(self, team_id: str, page: str) -> str:
         team = self.ws.teams.get(team_id)
@@ -155,6 +157,7 @@ class _Ctx:
             name_entities=name_entities,
             limit=self.history_limit,
             memo=self.memo,
+            defer=self.defer,
         )
 
     def overdue(self, agreement: m.Agreement) -> bool:

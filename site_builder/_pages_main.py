@@ -146,7 +146,8 @@ def _changelog(ctx: _Ctx) -> str:
     out += changelog_entries(ws, history, lab, page, limit=ctx.changelog_limit)
     older = history.commits[ctx.changelog_limit :]
     if older:  # every commit is listed; the older ones as one HTML block, without page links
-        out += ["", f"## {lab('earlier_changes')}", "", *changelog_html(ws, older, lab, ctx.memo)]
+        out += ["", f"## {lab('earlier_changes')}", ""]
+        out += changelog_html(ws, older, lab, ctx.memo, ctx.defer)
     if history.notes:
         out += ["", f"**{lab('files_unreadable')}**", ""]
         out += [f"- {text(n)}" for n in history.notes]

@@ -31,6 +31,7 @@ import datetime as dt
 
 from accord.history import History
 from accord.workspace import Workspace
+from site_builder._changes import Defer
 from site_builder._measure import describe_measure
 from site_builder._pages_common import _Ctx
 from site_builder._pages_kinds import (
@@ -107,6 +108,7 @@ def generate_pages(
     *,
     today: dt.date,
     intro: str | None = None,
+    defer: Defer | None = None,
 ) -> dict[str, str]:
     """Every generated page of the wiki.
 
@@ -117,11 +119,16 @@ def generate_pages(
         today: the date against which review dates are overdue.
         intro: trusted Markdown (a hand-written ``docs/index.md``) shown at the
             top of the home page, below its title.
+        defer: when given, each raw HTML history list (`HISTORY_OPEN`) is not
+            written into its page: ``defer(render)`` is called with a function
+            that writes it and returns the line to put in its place (the MkDocs
+            plugin renders the lists in another process meanwhile).
 
     Returns:
         Relative page path (``agreements/<id>.md``) → Markdown text.
     """
     ctx = _Ctx(ws, history, labels(ws.settings.language), today, HISTORY_LIMIT, CHANGELOG_LIMIT)
+    ctx.defer = defer
     pages: dict[str, str] = {"index.md": _home(ctx, intro)}
     for agreement in sorted(ws.agreements.values(), key=lambda a: a.id):
         pages[f"agreements/{agreement.id}.md"] = _agreement(ctx, agreement)

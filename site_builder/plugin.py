@@ -5,11 +5,11 @@ Thin on purpose: `site_builder.pages` writes the Markdown, this module only
 * loads the workspace and its git history once per build (`on_config`),
 * adds the pages with `File.generated`, each with its edit link pointing at
   its YAML source, and a small stylesheet (`on_files`),
-* takes the pages' raw HTML history lists out of the Markdown as the pages
-  are added (`on_files`): Python-Markdown would only pass them through, at a
-  high cost for long histories. Each list is sanitized with nh3 on a worker
-  thread meanwhile (nh3 releases the GIL, so this runs on another core
-  while MkDocs converts the Markdown);
+* leaves the pages' raw HTML history lists out of their Markdown
+  (`generate_pages` with ``defer``): Python-Markdown would only pass them
+  through, at a high cost for long histories. The lists are written and
+  sanitized with nh3 elsewhere while MkDocs converts the Markdown — in a
+  forked process, or on a worker thread (`site_builder._lists`);
 * sanitizes the HTML of the generated pages with nh3 (`on_page_content`),
   leaving an HTML comment where each history list goes, and puts the
   sanitized lists back only after the search plugin indexed the page
@@ -32,8 +32,6 @@ import os
 import posixpath
 import re
 import secrets
-from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from markupsafe import Markup
@@ -48,7 +46,7 @@ from mkdocs.utils.templates import TemplateContext
 from accord import AccordError, LoadError, ValidationFailed, load_workspace
 from accord.history import History, entity_history
 from accord.workspace import Workspace
-from site_builder._changes import HISTORY_OPEN
+from site_builder._lists import Lists, Render, lists_for
 from site_builder._sanitize import sanitize_html
 from site_builder.config import AccordConfig
 from site_builder.pages import generate_pages, page_sources
@@ -77,9 +75,8 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.workspace: Workspace | None = None
         self.history: History | None = None
         self.generated: set[str] = set()
-        # page → placeholder → its history list, being sanitized on the worker thread
-        self.blocks: dict[str, dict[str, Future[str]]] = {}
-        self.worker: ThreadPoolExecutor | None = None
+        self.tokens: dict[str, list[str]] = {}  # page → placeholders of its history lists
+        self.lists: Lists | None = None
 
     # --- hooks ---------------------------------------------------------------
 
@@ -104,11 +101,17 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         if own_index is not None and own_index.generated_by is None:
             intro = own_index.content_string
             files.remove(own_index)
-        pages = generate_pages(ws, self.history, today=dt.date.today(), intro=intro)
+        self._close_lists()
+        renders: dict[str, Render] = {}
+
+        def defer(render: Render) -> str:
+            token = f"accordblock{secrets.token_hex(8)}"
+            renders[token] = render
+            return token
+
+        pages = generate_pages(ws, self.history, today=dt.date.today(), intro=intro, defer=defer)
+        self.lists = lists_for(renders)
         sources = page_sources(ws)
-        self._stop_worker()
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-nh3")
-        self.blocks = {}
         docs_dir = Path(config.docs_dir).resolve()
         self.generated = set()
         for path, content in pages.items():
@@ -116,10 +119,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             if existing is not None:
                 log.info(f"docs/{path} is hand-written; it replaces the generated page")
                 continue
-            content, blocks = _set_aside(content)
-            self.blocks[path] = {
-                token: self.worker.submit(sanitize_html, block) for token, block in blocks.items()
-            }
+            self.tokens[path] = [t for t in _TOKEN.findall(content) if t in renders]
             file = File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED)
             source = sources.get(path)
             if path == "index.md" and own_index is not None:
@@ -149,7 +149,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
     ) -> str | None:
         if not self.config.enabled or page.file.src_uri not in self.generated:
             return None
-        return _mark(sanitize_html(html), self.blocks.get(page.file.src_uri, {}))
+        return _mark(sanitize_html(html), self.tokens.get(page.file.src_uri, []))
 
     @event_priority(-100)  # after the search plugin indexed page.content
     def on_page_context(
@@ -157,9 +157,9 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
     ) -> TemplateContext | None:
         if not self.config.enabled or page.file.src_uri not in self.generated:
             return None
-        blocks = self.blocks.pop(page.file.src_uri, {})
-        if blocks and page.content is not None:
-            page.content = _put_back(page.content, blocks)
+        tokens = self.tokens.pop(page.file.src_uri, [])
+        if tokens and page.content is not None and self.lists is not None:
+            page.content = _put_back(page.content, tokens, self.lists)
         return None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -172,16 +172,16 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             return
         self.workspace = None
         self.history = None
-        self._stop_worker()
+        self._close_lists()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_worker()
+        self._close_lists()
 
-    def _stop_worker(self) -> None:
-        self.blocks = {}
-        if self.worker is not None:
-            self.worker.shutdown(wait=True, cancel_futures=True)
-            self.worker = None
+    def _close_lists(self) -> None:
+        self.tokens = {}
+        if self.lists is not None:
+            self.lists.close()
+            self.lists = None
 
 
 def _load(root: Path) -> Workspace:
@@ -232,44 +232,26 @@ def _fix_title(output: str, page: Page, config: MkDocsConfig) -> str:
     return output.replace(written, f"<title>{html.escape(plain)} - ", 1)
 
 
-_BLOCK = re.compile(rf"^{re.escape(HISTORY_OPEN)}\n(?:<li>.*\n)*</ul>$", re.MULTILINE)
+_TOKEN = re.compile(r"accordblock[0-9a-f]{16}")
 
 
-def _set_aside(markdown: str) -> tuple[str, dict[str, str]]:
-    """Take the generated raw HTML history blocks out of `markdown`.
-
-    Each becomes a placeholder paragraph, a comment after nh3 (`_mark`), and
-    goes back in once the page is indexed (`_put_back`): Python-Markdown would
-    only pass the block through, after an HTML parse of every line that costs
-    much of the build.
-    """
-    blocks: dict[str, str] = {}
-
-    def aside(match: re.Match[str]) -> str:
-        token = f"accordblock{secrets.token_hex(8)}"
-        blocks[token] = match.group(0)
-        return token
-
-    return _BLOCK.sub(aside, markdown), blocks
-
-
-def _mark(html: str, blocks: Mapping[str, object]) -> str:
+def _mark(html: str, tokens: list[str]) -> str:
     """Sanitized `html` with each placeholder paragraph turned into an HTML comment.
 
     Material's search index skips comments, so the history lists, put back in
     their place by `_put_back` after indexing, are not indexed. `html` went
     through nh3, which removes every comment, so the only comments are these.
     """
-    for token in blocks:
+    for token in tokens:
         wrapped = f"<p>{token}</p>"
         html = html.replace(wrapped if wrapped in html else token, f"<!--{token}-->", 1)
     return html
 
 
-def _put_back(html: str, blocks: Mapping[str, Future[str]]) -> str:
+def _put_back(html: str, tokens: list[str], lists: Lists) -> str:
     """`html` with each history list, sanitized, in place of its comment."""
-    for token, block in blocks.items():
-        html = html.replace(f"<!--{token}-->", block.result(), 1)
+    for token in tokens:
+        html = html.replace(f"<!--{token}-->", lists.get(token), 1)
     return html
 
 
