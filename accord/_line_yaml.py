@@ -412,18 +412,17 @@ def _replace(docs: list[dict[str, Any]], updates: list[tuple[tuple[str | int, ..
     Each container on the way to a changed value is copied once.
     """
     root: Any = list(docs)
-    copies: dict[tuple[str | int, ...], Any] = {(): root}
+    copies: dict[int, Any] = {}  # id of an original container → its copy
     for path, value in updates:
-        node = root
-        for depth in range(1, len(path)):
-            here = path[:depth]
-            child = copies.get(here)
-            if child is None:
-                original = node[path[depth - 1]]
-                child = list(original) if type(original) is list else dict(original)
-                node[path[depth - 1]] = child
-                copies[here] = child
-            node = child
+        node: Any = root
+        original: Any = docs
+        for step in path[:-1]:
+            inner = original[step]
+            copy = copies.get(id(inner))
+            if copy is None:
+                copy = copies[id(inner)] = inner.copy()
+                node[step] = copy
+            node, original = copy, inner
         node[path[-1]] = value
     return root
 

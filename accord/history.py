@@ -453,7 +453,8 @@ def _changed_documents(
         if entities.get(key) is not old or after_entities.get(key) is not new or len(where) != 1:
             return None
         found.append((key, old, new, paths))
-    found.sort(key=lambda item: item[0])
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
     changes: dict[EntityKey, list[FieldChange]] = {}
     for key, old, new, paths in found:
         if diff := diff_entity_at(old, new, paths):

@@ -112,3 +112,11 @@ def test_no_fork_while_other_threads_run() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_the_build_unfreezes_what_it_froze(repo: Repo) -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    build(repo.root)
+    assert gc.get_freeze_count() == 0, "objects frozen for the build are handed back"
