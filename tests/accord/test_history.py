@@ -476,15 +476,15 @@ QUICK_UNUSUAL = [
 
 @pytest.mark.parametrize("text", QUICK_SAME)
 def test_quick_parser_gives_what_parse_documents_gives(text: str) -> None:
+    from accord._quick_yaml import _quick_documents
     from accord._yaml import parse_documents
-    from accord.history import _quick_documents
 
     assert _quick_documents(text) == [doc.data for doc in parse_documents(text, "x.yaml")]
 
 
 @pytest.mark.parametrize("text", QUICK_UNUSUAL)
 def test_quick_parser_leaves_the_unusual_to_parse_documents(text: str) -> None:
-    from accord.history import _quick_documents
+    from accord._quick_yaml import _quick_documents
 
     assert _quick_documents(text) is None
 
@@ -511,10 +511,10 @@ def test_log_read_in_small_pieces_gives_the_same_history(
     story: Repo, hist: History, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import accord._git as git_module
-    import accord.history as history_module
+    import accord._walk as walk_module
 
     monkeypatch.setattr(git_module, "_CHUNK", 7)  # records split anywhere
-    monkeypatch.setattr(history_module._Reader, "BATCH", 2)
+    monkeypatch.setattr(walk_module._Reader, "BATCH", 2)
     again = entity_history(story.root)
     assert [c.sha for c in again.commits] == [c.sha for c in hist.commits]
     assert [c.changes for c in again.commits] == [c.changes for c in hist.commits]
