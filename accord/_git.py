@@ -173,15 +173,6 @@ class _Blobs:
         stdout.read(1)  # the newline after each object
         return data
 
-    def read_many(self, shas: Sequence[str], limit: int) -> list[bytes | HistoryError]:
-        """The contents of `shas` (one round trip), or why each cannot be read.
-
-        Keep `shas` to a few hundred: all ids are written before any reply is
-        read, so they must fit in the pipe's buffer.
-        """
-        self.request(shas)
-        return self.collect(shas, limit)
-
     def request(self, shas: Sequence[str]) -> None:
         """Ask for `shas` without waiting: git reads them while the caller works.
 
@@ -230,10 +221,10 @@ def _skip(stream: IO[bytes], size: int) -> None:
         size -= len(chunk)
 
 
-def _tree(repo: _Repo, rev: str, agreements_dir: str) -> list[tuple[str, str, str]]:
-    """``(path relative to the workspace, mode, blob id)`` of every agreement file at `rev`."""
+def _tree(repo: _Repo, rev: str, agreements_dir: str) -> list[tuple[str, str]]:
+    """``(path relative to the workspace, blob id)`` of every agreement file at `rev`."""
     listing = _git(repo.root, "ls-tree", "-r", "-z", "--full-name", rev, "--", agreements_dir)
-    found: list[tuple[str, str, str]] = []
+    found: list[tuple[str, str]] = []
     for entry in listing.stdout.split(b"\0"):
         if not entry:
             continue
@@ -241,7 +232,7 @@ def _tree(repo: _Repo, rev: str, agreements_dir: str) -> list[tuple[str, str, st
         mode, kind, blob = meta.decode().split()
         path = repo.rel(name.decode("utf-8", "replace"))
         if kind == "blob" and _regular(mode) and _is_agreement(path):
-            found.append((path, mode, blob))
+            found.append((path, blob))
     return found
 
 

@@ -62,6 +62,10 @@ class _Snapshot:
         first = min(paths)  # a duplicate id (invalid anyway): the first file wins
         return first, self.files[first][key]
 
+    def places(self) -> dict[EntityKey, str]:
+        """The file of every entity (`get`'s choice for a duplicate id)."""
+        return {key: where[0] for key in self.where if (where := self.get(key))}
+
     def set(self, path: str, entities: dict[EntityKey, dict[str, Any]] | None) -> None:
         for key in self.files.pop(path, {}):
             self.where[key].discard(path)
@@ -72,12 +76,13 @@ class _Snapshot:
 
 
 class _Reader:
-    """The entities of each changed file, read in commit order (oldest first).
+    """The entities of each version of a changed file, in the order the walk meets them.
 
     Blobs are fetched a batch at a time (one ``git cat-file`` round trip). A
-    version that differs from the file's previous version only in values is
-    read from its changed lines (`accord._line_yaml`); any other is parsed
-    whole. Results are kept by blob id, so a blob read again costs nothing.
+    version that differs from the version of the same file read before it
+    only in values is read from its changed lines (`accord._line_yaml`); any
+    other is parsed whole. Results are kept by blob id, so a blob read again
+    costs nothing.
     """
 
     BATCH = 128
@@ -85,8 +90,7 @@ class _Reader:
     def __init__(self, blobs: _Blobs) -> None:
         self._blobs = blobs
         self._wanted: dict[str, None] = {}  # blob ids to ask for, in order
-        self._requested: list[str] = []  # asked for, not received yet (oldest first)
-        self._asked: set[str] = set()
+        self._requested: dict[str, None] = {}  # asked for, not received yet, oldest first
         self._raw: dict[str, bytes | HistoryError] = {}  # fetched, not yet read
         self._parsed: dict[str, Entities] = {}
         self._failed: dict[tuple[str, str], str] = {}
@@ -103,37 +107,33 @@ class _Reader:
 
     def want(self, sha: str) -> None:
         """Note that blob `sha` will be needed (asked for by the next `request`)."""
-        if sha not in self._parsed and sha not in self._raw and sha not in self._asked:
+        if sha not in self._parsed and sha not in self._raw and sha not in self._requested:
             self._wanted[sha] = None
 
-    def request(self) -> int:
-        """Ask git for every noted blob without waiting; returns how many (see `collect`)."""
-        shas = list(self._wanted)
-        self._wanted.clear()
+    def request(self, limit: int | None = None) -> int:
+        """Ask git for the noted blobs (at most `limit`) without waiting; returns how many.
+
+        Receive them with `collect`.
+        """
+        shas = list(itertools.islice(self._wanted, limit))
+        for sha in shas:
+            del self._wanted[sha]
+            self._requested[sha] = None
         self._blobs.request(shas)
-        self._requested.extend(shas)
-        self._asked.update(shas)
         return len(shas)
 
     def collect(self, count: int) -> None:
         """Receive the `count` blobs requested longest ago."""
-        shas = self._requested[:count]
-        del self._requested[:count]
+        shas = list(itertools.islice(self._requested, count))
         for sha, data in zip(shas, self._blobs.collect(shas, MAX_BYTES), strict=True):
             self._raw[sha] = data
-            self._asked.discard(sha)
+            del self._requested[sha]
 
     def fetch(self) -> None:
         """Fetch every noted blob now, a few hundred per round trip."""
         self.collect(len(self._requested))
         while self._wanted:
-            batch = list(self._wanted)[:256]
-            for sha in batch:
-                del self._wanted[sha]
-            self._blobs.request(batch)
-            self._requested.extend(batch)
-            self._asked.update(batch)
-            self.collect(len(batch))
+            self.collect(self.request(256))
 
     def forget(self, file: str) -> None:
         """`file` was deleted: its next version (if any) is read whole."""
@@ -257,15 +257,15 @@ def _walk_newest_first(
     snapshot = _Snapshot()
     current: dict[str, str] = {}  # file → its blob at the point the walk has reached
     tree = _tree(repo, sha, agreements_dir)
-    for _, _, blob in tree:
+    for _, blob in tree:
         reader.want(blob)
-    for file, _, blob in tree:
+    for file, blob in tree:
         entities = reader.entities(blob, file)
         if isinstance(entities, str):
             return None
         snapshot.set(file, entities)
         current[file] = blob
-    head = {key: where[0] for key in snapshot.where if (where := snapshot.get(key))}
+    head = snapshot.places()
     commits: list[Commit] = []
     queue: list[_Entry] = []
     asked: deque[tuple[list[_Entry], int]] = deque()  # batches whose blobs git is reading
@@ -318,6 +318,7 @@ def _step_back(
 ) -> Commit | None:
     """One commit's entity changes, moving `snapshot` back to before it; ``None`` to start over."""
     old_files: dict[str, Entities | None] = {}
+    blobs: tuple[str, str | None] | None = None  # (before, after) of the last file read
     for change in entry[1]:
         file = repo.rel(change.path)
         if not _is_agreement(file):
@@ -334,10 +335,11 @@ def _step_back(
             return None
         old_files[file] = read
         current[file] = change.old_sha
+        blobs = (change.old_sha, after)
     if len(old_files) == 1:
         ((file, entities),) = old_files.items()
         step = reader.steps.get(file)
-        if entities is not None and step is not None and step[:2] == (current[file], after):
+        if entities is not None and step is not None and step[:2] == blobs:
             changes = _changed_documents(file, step[3], step[2], entities, snapshot)
             if changes is not None:
                 snapshot.set(file, entities)
@@ -392,7 +394,7 @@ def _walk_oldest_first(
     commits = [_step_forward(repo, entry, reader, snapshot, history) for entry in entries]
     commits.reverse()
     history.commits = commits
-    history.head = {key: where[0] for key in snapshot.where if (where := snapshot.get(key))}
+    history.head = snapshot.places()
 
 
 def _step_forward(

@@ -133,10 +133,9 @@ def files_at(
         if repo.shallow:
             raise HistoryError(f"no commit at or before {when.isoformat()}: {_SHALLOW_FIX}")
         return None
-    wanted = [(path, blob) for path, _, blob in _tree(repo, sha, agreements_dir)]
     files: dict[str, bytes] = {}
     with _Blobs(root) as blobs:
-        for path, blob in sorted(wanted):
+        for path, blob in sorted(_tree(repo, sha, agreements_dir)):
             files[path] = blobs.read(blob)
     return files
 

@@ -97,7 +97,7 @@ class ListsApart:
             self._reader.join()
             self._lists = _unpickled(self._data, set(self._renders))
             if self._lists is None:  # the child failed: write them here
-                self._lists = {t: sanitize_html(render()) for t, render in self._renders.items()}
+                self._lists = _written(self._renders)
         return self._lists[token]
 
     def close(self) -> None:
@@ -105,6 +105,11 @@ class ListsApart:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGKILL)
         self._reader.join()
+
+
+def _written(renders: dict[str, Render]) -> dict[str, str]:
+    """Every list written and sanitized, by placeholder."""
+    return {token: sanitize_html(render()) for token, render in renders.items()}
 
 
 def _unpickled(data: bytes | None, tokens: set[str]) -> dict[str, str] | None:
@@ -123,8 +128,7 @@ def _write_all(renders: dict[str, Render], fd: int) -> None:
     """In the child: write, sanitize and send every list, then exit (1 on any failure)."""
     code = 1
     try:
-        lists = {token: sanitize_html(render()) for token, render in renders.items()}
-        view = memoryview(pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL))
+        view = memoryview(pickle.dumps(_written(renders), protocol=pickle.HIGHEST_PROTOCOL))
         while view:
             view = view[os.write(fd, view) :]
         code = 0

@@ -127,8 +127,8 @@ def generate_pages(
     Returns:
         Relative page path (``agreements/<id>.md``) → Markdown text.
     """
-    ctx = _Ctx(ws, history, labels(ws.settings.language), today, HISTORY_LIMIT, CHANGELOG_LIMIT)
-    ctx.defer = defer
+    lab = labels(ws.settings.language)
+    ctx = _Ctx(ws, history, lab, today, HISTORY_LIMIT, CHANGELOG_LIMIT, defer=defer)
     pages: dict[str, str] = {"index.md": _home(ctx, intro)}
     for agreement in sorted(ws.agreements.values(), key=lambda a: a.id):
         pages[f"agreements/{agreement.id}.md"] = _agreement(ctx, agreement)
