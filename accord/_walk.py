@@ -86,6 +86,10 @@ class _Reader:
     """
 
     BATCH = 128
+    # ids asked for and not yet received stay under 2 × AHEAD: all of them must fit
+    # in the pipe git reads them from (64 KiB, 41 bytes an id), or writing more blocks
+    # while git waits for its answers to be read
+    AHEAD = 256
 
     def __init__(self, blobs: _Blobs) -> None:
         self._blobs = blobs
@@ -133,7 +137,7 @@ class _Reader:
         """Fetch every noted blob now, a few hundred per round trip."""
         self.collect(len(self._requested))
         while self._wanted:
-            self.collect(self.request(256))
+            self.collect(self.request(self.AHEAD))
 
     def forget(self, file: str) -> None:
         """`file` was deleted: its next version (if any) is read whole."""
@@ -269,6 +273,11 @@ def _walk_newest_first(
     commits: list[Commit] = []
     queue: list[_Entry] = []
     asked: deque[tuple[list[_Entry], int]] = deque()  # batches whose blobs git is reading
+
+    def step_back(entries: list[_Entry], count: int) -> bool:
+        reader.collect(count)
+        return _steps_back(repo, entries, reader, snapshot, current, commits)
+
     for entry in itertools.chain([first] if first is not None else [], log):
         if entry is not first:
             seen.append(entry)
@@ -276,19 +285,22 @@ def _walk_newest_first(
         for change in entry[1]:
             if _regular(change.old_mode) and _is_agreement(change.path):
                 reader.want(change.old_sha)
-        if reader.waiting >= reader.BATCH:
+        if reader.waiting > reader.AHEAD:  # too many ids to ask for ahead: in step
+            if not all(step_back(*batch) for batch in asked):
+                return None
+            asked.clear()
+            reader.fetch()
+            if not step_back(queue, 0):
+                return None
+            queue = []
+        elif reader.waiting >= reader.BATCH:
             asked.append((queue, reader.request()))  # git reads this batch ...
             queue = []
-            if len(asked) > 1:  # ... while the one before is diffed
-                entries, count = asked.popleft()
-                reader.collect(count)
-                if not _steps_back(repo, entries, reader, snapshot, current, commits):
-                    return None
+            if len(asked) > 1 and not step_back(*asked.popleft()):  # ... while one is diffed
+                return None
     asked.append((queue, reader.request()))
-    for entries, count in asked:
-        reader.collect(count)
-        if not _steps_back(repo, entries, reader, snapshot, current, commits):
-            return None
+    if not all(step_back(*batch) for batch in asked):
+        return None
     return commits, head
 
 

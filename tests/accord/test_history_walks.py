@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,24 @@ def test_fast_walk_equals_the_reference(
     else:
         assert not reference.notes
         assert starts_over == [], "a readable history is walked newest first"
+
+
+def test_a_commit_changing_thousands_of_files_does_not_hang(tmp_path: Path) -> None:
+    """3,000 files of 1 KB changed at once: more blob ids than git's input pipe holds
+    while its answers (3 MB) fill the output pipe. Asked for all at once, both sides
+    waited for each other forever."""
+    pad = "# " + "x" * 1000 + "\n"
+    N = 3000  # noqa: N806
+    commits: list[dict[str, str | None]] = [
+        {f"agreements/t{n}.yaml": f"kind: Team\nid: t{n}\nname: T{n} v{v}\n{pad}" for n in range(N)}
+        for v in (1, 2)
+    ]
+    _repository(tmp_path, commits)
+    result: list[History] = []
+    walker = threading.Thread(target=lambda: result.append(entity_history(tmp_path)), daemon=True)
+    walker.start()
+    walker.join(120)
+    assert not walker.is_alive(), "the history walk hung"
+    (history,) = result
+    assert [len(c.changes) for c in history.commits] == [3000, 3000]
+    assert history.commits[0].changes[("Team", "t7")][0].describe() == 'name: "T7 v1" → "T7 v2"'
