@@ -21,6 +21,7 @@ from accord._errors import Problem
 from accord._messages import describe, problems_from, suggest
 from accord._yaml import Document
 from accord._yaml import Path as NodePath
+from accord.clock import Clock, today_in
 from accord.workspace import Workspace
 
 AGREEMENTS_DIR = "agreements"
@@ -34,10 +35,22 @@ MEASURE_UNITS = {
 }
 
 
+def _zone_or_utc(settings: m.WorkspaceDoc) -> ZoneInfo:
+    """The workspace's zone, or UTC while its name is wrong (reported on its own)."""
+    try:
+        return ZoneInfo(settings.calendar.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 class _Checker(_AgreementChecks):
-    def __init__(self, root: Path, today: dt.date) -> None:
+    def __init__(self, root: Path, today: dt.date | None, now: Clock) -> None:
         self.root = root
-        self.today = today
+        self._today = today
+        self._now = now
+        self.today = today or dt.date.min
+        """The date review dates are judged against (set in `finish`, once the
+        workspace's zone is known, unless given)."""
         self.problems: list[Problem] = []
         self.docs: list[tuple[Document, m.Strict]] = []
         self.first: dict[tuple[str, str], Document] = {}
@@ -135,6 +148,7 @@ class _Checker(_AgreementChecks):
         settings = workspaces[0][1]
         assert isinstance(settings, m.WorkspaceDoc)
         ws = Workspace(self.root, settings)
+        self.today = self._today or today_in(_zone_or_utc(settings), self._now)
         ws.sources[("Workspace", "workspace")] = first_doc
         self._check_calendar(first_doc, settings)
         for doc, obj in self.docs:

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ import click
 
 from accord._errors import AccordError, ValidationFailed
 from accord._output import format_problems
+from accord.clock import Clock, parse_instant, system_now, today_in
 from accord.validate import check_workspace, load_workspace
 from accord.workspace import Workspace
 
@@ -45,10 +47,28 @@ def _progress(console: Console, *columns: ProgressColumn, disable: bool = False)
     )
 
 
+@dataclass(frozen=True)
+class CliContext:
+    """What every command shares: the clock ("now" unless ``--at`` says otherwise).
+
+    `run` uses the system clock; tests hand their own to
+    ``CliRunner().invoke(main, args, obj=CliContext(now=...))``.
+    """
+
+    now: Clock = system_now
+
+
+def _clock() -> Clock:
+    """The clock of the running command."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(CliContext) if ctx is not None else None
+    return found.now if found is not None else system_now
+
+
 def _workspace(path: Path) -> Workspace:
     """The workspace at `path`, or exit 1 with its errors on stderr."""
     try:
-        return load_workspace(path)
+        return load_workspace(path, now=_clock())
     except ValidationFailed as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
         click.echo(format_problems(errors, "text"), err=True)
@@ -58,9 +78,11 @@ def _workspace(path: Path) -> Workspace:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="accord")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Accord keeps the Marketing–Sales agreements as YAML in git, validates them,
     measures the funnel against them, and publishes them."""
+    ctx.ensure_object(CliContext)
 
 
 @main.command()
@@ -78,7 +100,7 @@ def validate(path: Path, fmt: str, strict: bool) -> None:
     """Check every agreement document; exit 1 on errors (and warnings with --strict)."""
     if not path.is_dir():
         raise click.BadParameter(f"'{path}' is not a directory", param_hint="PATH")
-    result = check_workspace(path)
+    result = check_workspace(path, now=_clock())
     click.echo(format_problems(result.problems, fmt, strict=strict))
     failed = bool(result.errors) or (strict and bool(result.warnings))
     sys.exit(1 if failed else 0)
@@ -117,7 +139,7 @@ def codeowners(path: Path) -> None:
 def review(path: Path, within_days: int) -> None:
     """List agreements whose review date has passed or is near."""
     ws = _workspace(path)
-    today = dt.date.today()
+    today = today_in(ws.tz, _clock())
     due = ws.review_due(today, within_days)
     if not due:
         click.echo(f"No agreement is due for review within {within_days} days.")
@@ -162,7 +184,12 @@ def import_(file: Path, path: Path, mapping: str | None, store_url: str | None) 
         ) as bar:
             task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
             report = import_file(
-                ws, file, StoreSink(store), chosen, progress=lambda n: bar.advance(task, n)
+                ws,
+                file,
+                StoreSink(store),
+                chosen,
+                now=_clock()(),
+                progress=lambda n: bar.advance(task, n),
             )
     for line in report.problem_lines():
         click.echo(line, err=True)
@@ -191,7 +218,8 @@ def site_build(path: Path, out: Path | None, strict: bool) -> None:
     from site_builder.build import build_site
 
     def action() -> None:
-        click.echo(f"Wiki built in {build_site(path, strict=strict, site_dir=out)}")
+        built = build_site(path, strict=strict, site_dir=out, now=_clock())
+        click.echo(f"Wiki built in {built}")
 
     _run_mkdocs(action)
 
@@ -223,8 +251,9 @@ def site_generate(path: Path, out: Path, no_history: bool) -> None:
     """Write the wiki's pages as plain Markdown, for any Markdown site builder."""
     from site_builder.generate import write_pages
 
-    _workspace(path)  # exit 1 with the problems when the agreements have errors
-    written = write_pages(path, out, with_history=not no_history)
+    ws = _workspace(path)  # exit 1 with the problems when the agreements have errors
+    today = today_in(ws.tz, _clock())
+    written = write_pages(path, out, today=today, with_history=not no_history)
     click.echo(f"Wrote {len(written)} pages to {out}")
 
 
@@ -303,7 +332,7 @@ def simulate(
             ) as bar:
                 task = bar.add_task("back-filling days", total=history_days + 1)
                 n_leads, n_events = write_history(
-                    ws, store, history_days, days_seed,
+                    ws, store, history_days, days_seed, end=_clock()(),
                     progress=lambda n: bar.advance(task, n),
                 )  # fmt: skip
             click.echo(f"back-filled {history_days} days: {n_leads} leads, {n_events} events")
@@ -318,26 +347,21 @@ def simulate(
         until = "until Ctrl-C" if seconds is None else f"for {seconds:g} s"
         click.echo(f"streaming about {rate:g} events/s to {store.url} {until}", err=True)
         try:
-            stream(ws, store, rate, seconds, seed, on_write=count)
+            stream(ws, store, rate, seconds, seed, now=_clock(), on_write=count)
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
         click.echo(f"streamed {written} events")
 
 
 def _parse_at(text: str | None, ws: Workspace) -> dt.datetime | None:
-    """An ISO-8601 instant; a time without offset is read in the workspace's time zone."""
+    """``--at``: an ISO-8601 instant, a bare date meaning the end of that day, both read
+    in the workspace's zone when they carry no offset (`accord.clock.parse_instant`)."""
     if text is None:
         return None
     try:
-        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(
-            f"'{text}' is not an ISO-8601 time; write e.g. 2026-11-16 or 2026-11-16T09:30+01:00",
-            param_hint="--at",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ws.tz)
-    return moment.astimezone(dt.UTC)
+        return parse_instant(text, ws.tz)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--at") from None
 
 
 @main.command()
@@ -347,8 +371,8 @@ def _parse_at(text: str | None, ws: Workspace) -> dt.datetime | None:
     "at_text",
     metavar="ISO-8601",
     default=None,
-    help="Evaluate as of this time, by the agreements committed then "
-    "(no offset: the workspace's time zone).",
+    help="Evaluate as of this time, by the agreements committed then; a bare date means "
+    "the end of that day (no offset: the workspace's time zone).",
 )
 @click.option(
     "--current",
@@ -380,7 +404,7 @@ def status(
             if note:
                 click.echo(f"note: {note}", err=True)
         with open_store(ws, store_url, readonly=True) as store:
-            evaluation = evaluate(ws, store, at)
+            evaluation = evaluate(ws, store, at, now=_clock())
     except ValidationFailed as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
         click.echo(format_problems(errors, "text"), err=True)
@@ -446,7 +470,8 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     from accord.store import open_store
 
     console = Console(stderr=True)
-    now = dt.datetime.now(dt.UTC)
+    clock = _clock()
+    now = clock()
     prepare_target(directory)
     commits = write_history(directory, today=now.date())
     click.echo(f"1/3 agreements: {commits} commits of history in {directory}/")
@@ -463,7 +488,7 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     if not no_site:
         from site_builder.build import build_site
 
-        site_dir = build_site(directory, strict=False)
+        site_dir = build_site(directory, strict=False, now=clock)
         click.echo(f"3/3 wiki: {site_dir}/index.html  (accord site serve {directory})")
     click.echo(f"\n  accord status {directory}\n  accord dash {directory}\n")
     if no_dash or not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -477,12 +502,12 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     def feed() -> None:
         with open_store(ws) as live:
             while not stop.is_set():
-                stream(ws, live, rate, 1.0, None)
+                stream(ws, live, rate, 1.0, None, now=clock)
 
     if rate > 0:
         threading.Thread(target=feed, name="demo-simulator", daemon=True).start()
     try:
-        make_app(directory).run()
+        make_app(directory, clock=clock).run()
     finally:
         stop.set()
 
@@ -502,24 +527,19 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
     "at_text",
     metavar="ISO-8601",
     default=None,
-    help="Start as of this time instead of now (time travel).",
+    help="Start as of this time instead of now (time travel); a bare date means the end "
+    "of that day.",
 )
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None) -> None:
     """The live terminal dashboard (q quits, ? lists every key)."""
     from accord.store import resolve_url
     from tui.app import make_app
-    from tui.logic import parse_as_of
 
     ws = _workspace(path)
-    at = None
-    if at_text:
-        try:
-            at = parse_as_of(at_text, ws.tz)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--at") from None
+    at = _parse_at(at_text, ws)
     url = resolve_url(ws, store_url)
-    make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at).run()
+    make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at, clock=_clock()).run()
 
 
 def run() -> None:

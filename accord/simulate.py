@@ -36,6 +36,7 @@ from accord._sim_rules import (
     desired,
 )
 from accord._simulator import Simulator
+from accord.clock import Clock, system_now
 from accord.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -58,13 +59,14 @@ __all__ = [
 def generate_history(
     ws: Workspace, days: int, seed: int = 0, end: dt.datetime | None = None
 ) -> Iterator[tuple[list[Row], list[Row]]]:
-    """Leads and events of `days` past days ending at `end` (default now), one day a chunk.
+    """Leads and events of `days` past days ending at `end` (default: the system clock's
+    now), one day a chunk.
 
     Each chunk holds the leads that arrived on one local day and all of their events
     up to `end`; events after `end` are not yet known and left out. The same
     workspace, seed and end give the same data.
     """
-    end = (end or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    end = (end or system_now()).astimezone(dt.UTC)
     sim = Simulator(ws, seed)
     last = end.astimezone(ws.tz).date()
     counter = itertools.count(1)
@@ -128,11 +130,13 @@ def stream(
     *,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    now: Clock = system_now,
     on_write: Callable[[int], None] | None = None,
 ) -> int:
     """Append live events at about `rate` per second for `seconds` (None: until interrupted).
 
-    Each event is stamped with the current time. New leads arrive and leads already
+    Each event is stamped with `now()`; `clock` (monotonic seconds) and `sleep` pace
+    the stream. New leads arrive and leads already
     in flight take their next step (a lifecycle is planned by `Simulator` and played
     back in order, compressed into real time). Returns the number of events written;
     a `KeyboardInterrupt` propagates after the events so far are stored.
@@ -144,21 +148,21 @@ def stream(
     seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
     sim = Simulator(ws, seed)
     rng = sim.rng
-    tag = f"live-{int(time.time())}-{seed}"
+    tag = f"live-{int(now().timestamp())}-{seed}"
     counter = itertools.count(1)
     in_flight: list[list[Row]] = []
     written = 0
     start = clock()
     tick = min(0.25, max(0.02, 1 / rate))
 
-    def next_event(now: dt.datetime, leads: list[Row]) -> Row:
+    def next_event(moment: dt.datetime, leads: list[Row]) -> Row:
         if not in_flight or rng.random() < 0.3 or len(in_flight) > 200:
-            lead, plan = sim.lifecycle(f"{tag}-{next(counter):06d}", now)
-            lead["created_at"] = now
+            lead, plan = sim.lifecycle(f"{tag}-{next(counter):06d}", moment)
+            lead["created_at"] = moment
             leads.append(lead)
             in_flight.append(plan)
         plan = rng.choice(in_flight)
-        event = dict(plan.pop(0), at=now)
+        event = dict(plan.pop(0), at=moment)
         if not plan:
             in_flight.remove(plan)
         return event
@@ -168,11 +172,11 @@ def stream(
         done = seconds is not None and elapsed >= seconds
         due = int((min(elapsed, seconds) if seconds is not None else elapsed) * rate) - written
         if due > 0:
-            now = dt.datetime.now(dt.UTC)
+            stamp = now().astimezone(dt.UTC)
             leads: list[Row] = []
             batch = []
             for n in range(due):
-                batch.append(next_event(now + dt.timedelta(microseconds=n), leads))
+                batch.append(next_event(stamp + dt.timedelta(microseconds=n), leads))
             with store.write() as conn:
                 add_leads(conn, leads)
                 add_events(conn, batch)

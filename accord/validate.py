@@ -22,6 +22,7 @@ from accord._checks import MEASURE_UNITS as MEASURE_UNITS
 from accord._checks import _Checker
 from accord._errors import LoadError, Problem, ValidationFailed
 from accord._yaml import load_bytes
+from accord.clock import Clock, system_now
 from accord.workspace import Workspace
 
 
@@ -58,13 +59,17 @@ def check_workspace(
     *,
     today: dt.date | None = None,
     files: Mapping[str, bytes] | None = None,
+    now: Clock = system_now,
 ) -> CheckResult:
-    """Validate the workspace at `root` and collect every problem, sorted by file and line."""
+    """Validate the workspace at `root` and collect every problem, sorted by file and line.
+
+    Review dates are judged against `today`, by default the workspace-local date at
+    `now()`.
+    """
     root = Path(root)
-    today = today or dt.date.today()
     if files is None:
         files = agreement_files(root)
-    checker = _Checker(root, today)
+    checker = _Checker(root, today, now)
     for name in sorted(files):
         data = files[name]
         try:
@@ -82,14 +87,18 @@ def check_workspace(
 
 
 def load_workspace(
-    root: Path, *, today: dt.date | None = None, files: Mapping[str, bytes] | None = None
+    root: Path,
+    *,
+    today: dt.date | None = None,
+    files: Mapping[str, bytes] | None = None,
+    now: Clock = system_now,
 ) -> Workspace:
     """The workspace at `root`.
 
     Raises:
         ValidationFailed: when any document has an error (warnings do not fail).
     """
-    result = check_workspace(root, today=today, files=files)
+    result = check_workspace(root, today=today, files=files, now=now)
     if result.workspace is None:
         raise ValidationFailed(result.problems)
     return result.workspace

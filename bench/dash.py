@@ -24,7 +24,6 @@ Goals: first data frame ≤ 1.5 s; idle CPU ≤ 2% of one core.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import statistics
@@ -38,6 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import metrics as metrics_bench  # noqa: E402  (bench/metrics.py: the generator)
+
+from accord.clock import system_now  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -127,8 +128,8 @@ def refresh_under_load(url: str, seconds: float = 16.0) -> dict[str, list[float]
 
     ws = load_workspace(ROOT)
     source = StoreSource(url)
-    first = source.fetch(ws, at=None, now=dt.datetime.now(dt.UTC), per="month")  # the full one
-    source.fetch_funnel(ws, first, at=None, now=dt.datetime.now(dt.UTC))
+    first = source.fetch(ws, at=None, now=system_now(), per="month")  # the full one
+    source.fetch_funnel(ws, first, at=None, now=system_now())
     store = Store.open(url, readonly=True)
     before = store.max_event_id() or 0
     sim = subprocess.Popen(
@@ -145,12 +146,12 @@ def refresh_under_load(url: str, seconds: float = 16.0) -> dict[str, list[float]
         while time.monotonic() < end:
             time.sleep(2.0)
             t0 = time.perf_counter()
-            snap = source.fetch(ws, at=None, now=dt.datetime.now(dt.UTC), per="month")
+            snap = source.fetch(ws, at=None, now=system_now(), per="month")
             fetch.append(time.perf_counter() - t0)
             seen.append(snap.store.events)
             if source.funnel_due:
                 t0 = time.perf_counter()
-                source.fetch_funnel(ws, snap, at=None, now=dt.datetime.now(dt.UTC))
+                source.fetch_funnel(ws, snap, at=None, now=system_now())
                 funnel.append(time.perf_counter() - t0)
     finally:
         _, err = sim.communicate(timeout=60)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from accord import AccordError
+from accord.clock import Clock, system_now
 
 __all__ = ["DEFAULT_CONFIG", "SiteError", "build_site", "default_config", "serve_site"]
 
@@ -103,9 +104,16 @@ def _logging(verbose: bool) -> Iterator[None]:
 
 
 def build_site(
-    root: Path, *, strict: bool = False, site_dir: Path | None = None, verbose: bool = False
+    root: Path,
+    *,
+    strict: bool = False,
+    site_dir: Path | None = None,
+    verbose: bool = False,
+    now: Clock = system_now,
 ) -> Path:
     """Build the wiki of the workspace at `root`; return the site folder.
+
+    `now` decides which review dates have passed.
 
     Raises:
         SiteError: MkDocs failed (wrapping ``Abort`` under `strict` when anything
@@ -117,12 +125,17 @@ def build_site(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from site_builder.plugin import AccordPlugin
+
     with _config_file(root, site_dir) as (config_file, out), _logging(verbose):
         kwargs: dict[str, Any] = {"strict": strict}
         if site_dir is not None:
             kwargs["site_dir"] = str(out)
         try:
             config = load_config(config_file=str(config_file), **kwargs)
+            plugin = config.plugins.get("accord")
+            if isinstance(plugin, AccordPlugin):
+                plugin.clock = now
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from accord.clock import today_in
 from accord.history import History, entity_history
 from accord.validate import load_workspace
 from site_builder.pages import generate_pages
@@ -30,7 +31,7 @@ def write_pages(
     Args:
         root: the workspace folder.
         out: the folder to write the Markdown into (created when missing).
-        today: the date for review badges (default: today).
+        today: the date for review badges (default: today in the workspace's zone).
         history: the git history, when already read.
         with_history: read the git history when `history` is not given.
 
@@ -43,7 +44,7 @@ def write_pages(
     ws = load_workspace(root)
     if history is None and with_history:
         history = entity_history(root)
-    pages = generate_pages(ws, history, today=today or dt.date.today())
+    pages = generate_pages(ws, history, today=today or today_in(ws.tz))
     written: list[Path] = []
     for rel, content in pages.items():
         path = out / rel

@@ -26,7 +26,6 @@ unavailable" at info level. Every hook returns early when ``enabled`` is false.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import html
 import os
@@ -45,6 +44,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from accord import AccordError, LoadError, ValidationFailed, load_workspace
+from accord.clock import Clock, system_now, today_in
 from accord.history import History, entity_history
 from accord.workspace import Workspace
 from site_builder._lists import Lists, Render, lists_for
@@ -79,6 +79,8 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.tokens: dict[str, list[str]] = {}  # page → placeholders of its history lists
         self.lists: Lists | None = None
         self.frozen = False
+        self.clock: Clock = system_now
+        """Today's date for review badges comes from it (`build_site` hands its own)."""
 
     # --- hooks ---------------------------------------------------------------
 
@@ -112,7 +114,9 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             renders[token] = render
             return token
 
-        pages = generate_pages(ws, self.history, today=dt.date.today(), intro=intro, defer=defer)
+        pages = generate_pages(
+            ws, self.history, today=today_in(ws.tz, self.clock), intro=intro, defer=defer
+        )
         self.lists = lists_for(renders)
         sources = page_sources(ws)
         docs_dir = Path(config.docs_dir).resolve()

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from accord.clock import Clock, system_now
 from accord.validate import load_workspace
 from accord.workspace import Workspace
 from tui.asof import WORKING_TREE, agreements_at
@@ -48,7 +49,7 @@ class AccordApp(App[None]):
         refresh: float = 2.0,
         at: dt.datetime | None = None,
         per: str = "month",
-        clock: Callable[[], dt.datetime] | None = None,
+        clock: Clock | None = None,
         history: HistoryFn | None = None,
     ) -> None:
         super().__init__()
@@ -63,14 +64,14 @@ class AccordApp(App[None]):
         self.refresh_seconds = max(0.05, refresh)
         self.at = at
         self.per = per
-        self._clock = clock
+        self._clock = clock or system_now
         self._history = history
         self._history_cache: Any = None
         self.first_data_marker = os.environ.get("ACCORD_DASH_EXIT_AFTER_FIRST_DATA") == "1"
 
     def now(self) -> dt.datetime:
         """The current instant (the injected clock in tests)."""
-        return self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)
+        return self._clock()
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
@@ -129,7 +130,7 @@ def make_app(
     store_url: str | None = None,
     refresh: float = 2.0,
     at: dt.datetime | None = None,
-    clock: Callable[[], dt.datetime] | None = None,
+    clock: Clock | None = None,
     workspace: Workspace | None = None,
     source: Source | None = None,
     per: str = "month",
@@ -143,7 +144,7 @@ def make_app(
         refresh: seconds between incremental refreshes.
         at: show the numbers as of this instant instead of now, judged by the agreements
             as committed then (SPEC §4).
-        clock: "now" for live mode (tests fix it).
+        clock: "now" for live mode (default: the system clock; tests choose their own).
         workspace: an already loaded workspace (else it is loaded here).
         source: where snapshots come from (tests pass a fake; default: the store).
         per: the funnel's first period.

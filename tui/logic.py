@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from accord import model as m
 from accord._calendar import BusinessCalendar, period_bounds
+from accord.clock import parse_instant
 from accord.workspace import Bounds
 
 Status = Literal["breached", "at_risk", "on_track", "met", "no_data"]
@@ -218,33 +219,15 @@ def format_clock(moment: dt.datetime, tz: ZoneInfo) -> str:
 def parse_as_of(text: str, tz: ZoneInfo) -> dt.datetime | None:
     """A time-travel target typed by a person; `None` means "now" (live).
 
-    Accepts ISO-8601 dates and date-times. A date alone means the end of that
-    day (the close of business of 31 October is what "as of 31 October"
-    means); a time without an offset is read in the workspace zone.
+    Anything else is read by `accord.clock.parse_instant`, as ``--at`` is: a date
+    alone means the end of that day, a time without an offset is in `tz`.
 
     Raises:
         ValueError: the text is not an ISO-8601 date or date-time.
     """
-    text = text.strip()
-    if text.lower() in ("", "now", "live"):
+    if text.strip().lower() in ("", "now", "live"):
         return None
-    if len(text) == 10:
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
-            return end.astimezone(dt.UTC)
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(
-            f"'{text}' is not a date or time; write e.g. 2026-10-31 or 2026-10-31T17:00"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(dt.UTC)
+    return parse_instant(text, tz)
 
 
 def clip(text: str, width: int) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, select
 
 from accord._calendar import period_bounds
+from accord.clock import Clock, system_now
 from accord.metrics import _sql
 from accord.metrics._asof import workspace_at
 from accord.metrics._engine import (
@@ -92,22 +93,30 @@ __all__ = [
 _TICK = dt.timedelta(microseconds=1)
 
 
-def evaluate(ws: Workspace, store: Store, at: dt.datetime | None = None) -> Evaluation:
-    """Every commitment of the agreements in force at `at` (default now), evaluated.
+def evaluate(
+    ws: Workspace, store: Store, at: dt.datetime | None = None, *, now: Clock = system_now
+) -> Evaluation:
+    """Every commitment of the agreements in force at `at` (default `now()`), evaluated.
 
     A naive `at` is read in the workspace's time zone.
 
     Raises:
         StoreError: the store cannot be read.
     """
-    return Evaluator(ws, store).full(at)
+    return Evaluator(ws, store, now=now).full(at)
 
 
 def funnel(
-    ws: Workspace, store: Store, per: str, at: dt.datetime | None = None
+    ws: Workspace,
+    store: Store,
+    per: str,
+    at: dt.datetime | None = None,
+    *,
+    now: Clock = system_now,
 ) -> list[StageCount]:
-    """Distinct leads entering each stage (funnel order) in the `per` period containing `at`."""
-    when = resolve_at(ws, at)
+    """Distinct leads entering each stage (funnel order) in the `per` period containing `at`
+    (default `now()`)."""
+    when = resolve_at(ws, at, now)
     start, _ = period_bounds(per, when, ws.tz)
     stages = ws.funnel
     with store.read() as conn:
@@ -129,14 +138,16 @@ def trend(
     ref: CommitmentRef,
     periods: int = 6,
     at: dt.datetime | None = None,
+    *,
+    now: Clock = system_now,
 ) -> list[tuple[Period, float | None]]:
     """The commitment's value in each of the last `periods` periods, oldest first.
 
     The current period is evaluated as of `at`, earlier ones as of their last instant.
     For `open` measures (not period-bound) each point is the value at the end of the
-    corresponding `per` period.
+    corresponding `per` period. Without `at`, as of `now()`.
     """
-    when = resolve_at(ws, at)
+    when = resolve_at(ws, at, now)
     points: list[tuple[Period, float | None]] = []
     moment = when
     with store.read() as conn:
@@ -150,10 +161,16 @@ def trend(
 
 
 def attention(
-    ws: Workspace, store: Store, at: dt.datetime | None = None, limit: int | None = None
+    ws: Workspace,
+    store: Store,
+    at: dt.datetime | None = None,
+    limit: int | None = None,
+    *,
+    now: Clock = system_now,
 ) -> list[AttentionItem]:
-    """The leads waiting in every `open` commitment as of `at`, longest wait first."""
-    when = resolve_at(ws, at)
+    """The leads waiting in every `open` commitment as of `at` (default `now()`), longest
+    wait first."""
+    when = resolve_at(ws, at, now)
     items: list[AttentionItem] = []
     with store.read() as conn:
         found: list[tuple[CommitmentRef, str, dt.datetime, float]] = []

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Select, func, select
 
 from accord import model as m
+from accord.clock import Clock, system_now
 from accord.metrics import _sql
 from accord.metrics._calc import P_AT, Calc, Delta, match_key
 from accord.metrics._results import CommitmentResult, Evaluation, Status, StoreInfo, worst
@@ -99,9 +100,11 @@ class Evaluator:
     `full` only: call it now and then (the dashboard does every minute).
     """
 
-    def __init__(self, ws: Workspace, store: Store) -> None:
+    def __init__(self, ws: Workspace, store: Store, *, now: Clock = system_now) -> None:
         self.ws = ws
         self.store = store
+        self.now = now
+        """The clock an evaluation without `at` is made at."""
         self.last_event_id: int = 0
         """The highest event_id seen by the last evaluation (the refresh cursor)."""
         self.at: dt.datetime | None = None
@@ -123,7 +126,7 @@ class Evaluator:
         and duration; then `open` and rolling windows), so a caller can show a first
         frame early. The returned `Evaluation` keeps the workspace's order.
         """
-        when = resolve_at(self.ws, at)
+        when = resolve_at(self.ws, at, self.now)
         calc = Calc(self.ws, when)
         results: list[CommitmentResult | None]
         with self.store.read() as conn:
@@ -143,7 +146,7 @@ class Evaluator:
 
     def refresh(self, at: dt.datetime | None = None) -> Evaluation:
         """Evaluate as of `at` (default now) from the last evaluation plus new events."""
-        when = resolve_at(self.ws, at)
+        when = resolve_at(self.ws, at, self.now)
         if self.at is None or self._info is None or when < self.at:
             return self.full(when)
         if [s.ref.key for s in self._states] != [r.key for r in measured(self.ws, when)]:

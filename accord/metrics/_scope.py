@@ -7,14 +7,15 @@ import datetime as dt
 
 from accord import model as m
 from accord._calendar import period_bounds
+from accord.clock import Clock, system_now
 from accord.workspace import CommitmentRef, Workspace
 
 
-def resolve_at(ws: Workspace, at: dt.datetime | None) -> dt.datetime:
-    """The evaluation instant in UTC: now by default; a naive time is read in the
+def resolve_at(ws: Workspace, at: dt.datetime | None, now: Clock = system_now) -> dt.datetime:
+    """The evaluation instant in UTC: `now()` by default; a naive time is read in the
     workspace's zone."""
     if at is None:
-        return dt.datetime.now(dt.UTC)
+        return now().astimezone(dt.UTC)
     if at.tzinfo is None or at.utcoffset() is None:
         at = at.replace(tzinfo=ws.tz)
     return at.astimezone(dt.UTC)

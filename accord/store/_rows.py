@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from accord.clock import system_now
 from accord.store._reading import Layout, Row, RowError, snake_case
 from accord.store.mappings import Mapping
 from accord.workspace import Workspace
@@ -100,7 +101,7 @@ class RowChecker:
         self.ws = ws
         self.layout = layout
         self.mapping = mapping
-        self.now = (now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK
+        self.now = (now or system_now()) + FUTURE_SLACK
         self.stage_ids = [s.id for s in ws.funnel]
         self.people: dict[str, str] = {}
         for member in ws.people.values():

@@ -22,6 +22,9 @@ from typing import Any
 from accord._errors import LoadError, Problem
 from accord._yaml import Document, load_bytes
 
+_FORMAT_PROBE = dt.datetime(2000, 1, 2, 3, 4, 5)
+"""A fixed instant to try a time format on (strftime refuses a malformed one)."""
+
 LEAD_FIELDS = ("lead_id", "created_at", "source", "segment", "hot", "value", "owner")
 """Columns of a leads file (other columns become the lead's attributes)."""
 EVENT_FIELDS = ("lead_id", "at", "type", "stage", "actor", "event_id")
@@ -230,7 +233,7 @@ def mapping_from_document(doc: Document) -> Mapping:
         formats = []
     for i, fmt in enumerate(formats):
         try:
-            dt.datetime.now().strftime(fmt)
+            _FORMAT_PROBE.strftime(fmt)
         except ValueError:
             fail(("time_formats", i), f"'{fmt}' is not a valid strptime format")
     if problems:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from testclock import Cli
 
 from accord.cli import main
 
@@ -30,7 +30,7 @@ def add(ws: Path, case: str) -> None:
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = Cli().invoke(main, list(args))
     return result.exit_code, result.output
 
 
@@ -176,7 +176,7 @@ def test_codeowners_names_both_sides(workspace: Path) -> None:
 
 def test_codeowners_refuses_an_invalid_workspace(workspace: Path) -> None:
     add(workspace, "unknown_kind")
-    result = CliRunner().invoke(main, ["codeowners", str(workspace)])
+    result = Cli().invoke(main, ["codeowners", str(workspace)])
     assert result.exit_code == 1
 
 

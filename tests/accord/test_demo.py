@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from testclock import Cli
 
 from accord.cli import main
 from accord.demo import HISTORY, MARKER, prepare_target, write_history
@@ -78,13 +78,13 @@ def test_prepare_target_refuses_a_directory_with_other_work(tmp_path: Path) -> N
 
 def test_accord_demo_builds_data_without_a_terminal(tmp_path: Path) -> None:
     target = tmp_path / "demo"
-    out = CliRunner().invoke(main, ["demo", str(target), "--days", "3", "--no-site"])
+    out = Cli().invoke(main, ["demo", str(target), "--days", "3", "--no-site"])
     assert out.exit_code == 0, out.output
     assert (target / MARKER).is_file()
     assert "funnel data:" in out.output and "Not a terminal: skipping the dashboard" in out.output
-    status = CliRunner().invoke(main, ["status", str(target), "--json"])
+    status = Cli().invoke(main, ["status", str(target), "--json"])
     assert status.exit_code == 0, status.output
     assert '"events": 0' not in status.stdout
     # a second run replaces the earlier demo instead of refusing
-    again = CliRunner().invoke(main, ["demo", str(target), "--days", "1", "--no-site", "--no-dash"])
+    again = Cli().invoke(main, ["demo", str(target), "--days", "1", "--no-site", "--no-dash"])
     assert again.exit_code == 0, again.output

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from testclock import Cli
 
 import accord
 from accord import model as m
@@ -45,7 +45,7 @@ def test_validates_with_no_errors_and_no_warnings() -> None:
 
 
 def test_cli_validate_exits_zero() -> None:
-    result = CliRunner().invoke(main, ["validate", str(ROOT)])
+    result = Cli().invoke(main, ["validate", str(ROOT)])
     assert result.exit_code == 0, result.output
     assert "error" not in result.output
 

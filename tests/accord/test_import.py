@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from metrics_support import backend_store
 from sqlalchemy import func, select
+from testclock import Cli
 
 from accord._errors import ImportRejected, LoadError
 from accord.cli import main
@@ -351,7 +351,7 @@ def test_large_file_in_batches(ws: Workspace, store: Store, tmp_path: Path) -> N
 class TestCli:
     def test_rejected_rows_exit_1(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / 'f.db'}"
-        result = CliRunner().invoke(
+        result = Cli().invoke(
             main, ["import", str(DATA / "events_bad.csv"), str(DATA / "workspace"), "--store", url]
         )
         assert result.exit_code == 1
@@ -364,7 +364,7 @@ class TestCli:
         url = f"sqlite:///{tmp_path / 'f.db'}"
         good = tmp_path / "good.jsonl"
         good.write_text(json.dumps({"lead_id": "a", "at": "2026-01-05T10:00:00Z", "type": "x"}))
-        runner = CliRunner()
+        runner = Cli()
         ok = runner.invoke(main, ["import", str(good), str(DATA / "workspace"), "--store", url])
         assert ok.exit_code == 0, ok.output
         assert "imported 1 events (0 already present), rejected 0 rows" in ok.output
@@ -378,15 +378,13 @@ class TestCli:
 
     def test_store_from_env(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("ACCORD_STORE", f"sqlite:///{tmp_path / 'env.db'}")
-        result = CliRunner().invoke(
-            main, ["import", str(DATA / "leads.csv"), str(DATA / "workspace")]
-        )
+        result = Cli().invoke(main, ["import", str(DATA / "leads.csv"), str(DATA / "workspace")])
         assert result.exit_code == 1
         assert (tmp_path / "env.db").exists()
 
 
 def test_cli_unknown_mapping_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
+    result = Cli().invoke(
         main, ["import", str(DATA / "leads.csv"), str(DATA / "workspace"), "--mapping", "nope"]
     )
     assert result.exit_code == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
+from testclock import Cli
 
 from accord.cli import main
 from accord.model import KINDS
@@ -45,6 +45,6 @@ def test_durations_and_required_fields() -> None:
 
 
 def test_cli_prints_valid_json() -> None:
-    out = CliRunner().invoke(main, ["schema"])
+    out = Cli().invoke(main, ["schema"])
     assert out.exit_code == 0
     assert json.loads(out.output)["title"] == "Accord agreement document"

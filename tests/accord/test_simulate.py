@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from metrics_support import backend_store
 from sqlalchemy import func, select
+from testclock import Cli, running
 
 from accord.cli import main
 from accord.simulate import Simulator, desired, generate_history, stream, write_history
@@ -132,15 +132,15 @@ def test_write_history_is_idempotent_for_a_seed(ws: Workspace, store: Store) -> 
 
 
 def test_stream_two_seconds_at_rate_20(ws: Workspace, sqlite_store: Store) -> None:
-    before = dt.datetime.now(dt.UTC)
     store = sqlite_store
-    written = stream(ws, store, rate=20, seconds=2, seed=1)
+    written = stream(ws, store, rate=20, seconds=2, seed=1, now=running(END))
     assert written == 40
     with store.read() as conn:
         rows = conn.execute(select(events.c.at, events.c.stage)).all()
         n_leads = conn.execute(select(func.count()).select_from(leads)).scalar_one()
     assert 38 <= len(rows) <= 40
-    assert all(at >= before for at, _ in rows)  # stamped now
+    # stamped by the clock it was handed, in the two seconds it ran
+    assert all(END <= at.replace(tzinfo=dt.UTC) <= END + dt.timedelta(seconds=30) for at, _ in rows)
     assert {stage for _, stage in rows} - {None} <= set(ws.stages)
     assert n_leads >= 1
 
@@ -171,7 +171,7 @@ def test_simulator_without_commitments_uses_defaults(ws: Workspace) -> None:
 class TestCli:
     def test_history_only(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / 'f.db'}"
-        result = CliRunner().invoke(
+        result = Cli().invoke(
             main,
             ["simulate", str(DATA / "workspace"), "--history", "3", "--seed", "2", "--store", url],
         )
@@ -181,7 +181,7 @@ class TestCli:
 
     def test_stream_seconds(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / 'f.db'}"
-        result = CliRunner().invoke(
+        result = Cli().invoke(
             main,
             ["simulate", str(DATA / "workspace"), "--rate", "50", "--seconds", "0.5",
              "--store", url],
@@ -197,7 +197,7 @@ class TestCli:
 
         monkeypatch.setattr(accord.simulate, "stream", interrupted)
         url = f"sqlite:///{tmp_path / 'f.db'}"
-        result = CliRunner().invoke(main, ["simulate", str(DATA / "workspace"), "--store", url])
+        result = Cli().invoke(main, ["simulate", str(DATA / "workspace"), "--store", url])
         assert result.exit_code == 0
         assert "stopped" in result.output and "streamed 0 events" in result.output
 

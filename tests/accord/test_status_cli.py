@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from gitrepo import author_env
 from metrics_support import agreement_yaml, ams, ev, make_workspace, put
+from testclock import Cli
 
 from accord.cli import main
 from accord.store import ENV_STORE, Store
@@ -45,7 +45,7 @@ def workspace(tmp_path: Path) -> Path:
 
 def test_json_shape(tmp_path: Path) -> None:
     root = workspace(tmp_path)
-    out = CliRunner().invoke(main, ["status", str(root), "--at", "2026-11-16T00:00", "--json"])
+    out = Cli().invoke(main, ["status", str(root), "--at", "2026-11-16T00:00", "--json"])
     assert out.exit_code == 0, out.output
     assert "not in a git repository; judging by the agreements in the working tree" in out.stderr
     data = json.loads(out.stdout)
@@ -81,7 +81,7 @@ def test_json_shape(tmp_path: Path) -> None:
 
 def test_check_exit_codes(tmp_path: Path) -> None:
     root = workspace(tmp_path)
-    runner = CliRunner()
+    runner = Cli()
     args = ["status", str(root), "--at", "2026-11-16T00:00:00+01:00", "--json"]
     assert runner.invoke(main, args).exit_code == 0
     assert runner.invoke(main, [*args, "--check"]).exit_code == 1
@@ -92,7 +92,7 @@ def test_check_exit_codes(tmp_path: Path) -> None:
 
 def test_text_table(tmp_path: Path) -> None:
     root = workspace(tmp_path)
-    out = CliRunner().invoke(
+    out = Cli().invoke(
         main, ["status", str(root), "--at", "2026-11-16T00:00"], env={"COLUMNS": "160"}
     )
     assert out.exit_code == 0, out.output
@@ -107,17 +107,30 @@ def test_text_table(tmp_path: Path) -> None:
 def test_missing_store_is_one_line(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     make_workspace(root, COMMITMENTS)
-    out = CliRunner().invoke(main, ["status", str(root)])
+    out = Cli().invoke(main, ["status", str(root)])
     assert out.exit_code == 1
     assert "error: no event store at" in out.output and "accord simulate" in out.output
     assert "Traceback" not in out.output
     assert not (root / ".accord" / "funnel.db").exists()
 
 
+def test_a_bare_date_means_the_end_of_that_day(tmp_path: Path) -> None:
+    """`--at 2026-11-05` includes all of 5 November in Amsterdam (n3 became SQL at 10:00),
+    and the JSON says which instant was used."""
+    root = workspace(tmp_path)
+    out = Cli().invoke(main, ["status", str(root), "--at", "2026-11-05", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["as_of"] == "2026-11-05T22:59:59.999999Z"
+    assert data["commitments"][0]["value"] == 4  # n0..n3
+    text = Cli().invoke(main, ["status", str(root), "--at", "2026-11-05"], env={"COLUMNS": "160"})
+    assert "As of 2026-11-05 23:59 Europe/Amsterdam" in text.output
+
+
 def test_bad_at_is_a_usage_error(tmp_path: Path) -> None:
     root = workspace(tmp_path)
-    out = CliRunner().invoke(main, ["status", str(root), "--at", "yesterday"])
-    assert out.exit_code == 2 and "not an ISO-8601 time" in out.output
+    out = Cli().invoke(main, ["status", str(root), "--at", "yesterday"])
+    assert out.exit_code == 2 and "not an ISO-8601 date or time" in out.output
 
 
 def git(root: Path, *args: str, when: str | None = None) -> None:
@@ -134,7 +147,7 @@ def test_at_uses_the_agreements_in_force_then(tmp_path: Path) -> None:
     raised = [{**COMMITMENTS[0], "target": {"min": 20}}, *COMMITMENTS[1:]]
     (root / "agreements" / "sla.yaml").write_text(agreement_yaml(raised))
     git(root, "commit", "-q", "-am", "Raise the volume target", when="2026-11-20T12:00:00+01:00")
-    runner = CliRunner()
+    runner = Cli()
 
     def volume(*extra: str) -> dict[str, object]:
         out = runner.invoke(main, ["status", str(root), "--json", *extra])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from testclock import Cli
 from wikikit import Repo
 
 from accord.cli import main
@@ -12,7 +12,7 @@ from accord.cli import main
 
 def test_generate_writes_plain_markdown(repo: Repo, tmp_path: Path) -> None:
     out = tmp_path / "md"
-    result = CliRunner().invoke(main, ["site", "generate", str(repo.root), "--out", str(out)])
+    result = Cli().invoke(main, ["site", "generate", str(repo.root), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Wrote 10 pages" in result.output
     sla = (out / "agreements/marketing-sales-sla.md").read_text(encoding="utf-8")
@@ -24,9 +24,7 @@ def test_generate_writes_plain_markdown(repo: Repo, tmp_path: Path) -> None:
 
 def test_build_without_mkdocs_yml_writes_a_default(repo: Repo, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    result = CliRunner().invoke(
-        main, ["site", "build", str(repo.root), "--out", str(out), "--strict"]
-    )
+    result = Cli().invoke(main, ["site", "build", str(repo.root), "--out", str(out), "--strict"])
     assert result.exit_code == 0, result.output
     assert (out / "agreements/marketing-sales-sla/index.html").is_file()
     assert not (repo.root / "mkdocs.yml").exists()
@@ -39,7 +37,7 @@ def test_build_strict_fails_on_shallow_clone(repo: Repo, tmp_path: Path) -> None
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True
     )
-    result = CliRunner().invoke(
+    result = Cli().invoke(
         main, ["site", "build", str(clone), "--out", str(tmp_path / "s"), "--strict"]
     )
     assert result.exit_code == 1
@@ -48,6 +46,6 @@ def test_build_strict_fails_on_shallow_clone(repo: Repo, tmp_path: Path) -> None
 
 def test_generate_reports_invalid_agreements(repo: Repo, tmp_path: Path) -> None:
     (repo.root / "agreements/bad.yaml").write_text("kind: Nope\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["site", "generate", str(repo.root), "--out", str(tmp_path)])
+    result = Cli().invoke(main, ["site", "generate", str(repo.root), "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "bad.yaml:1" in result.output

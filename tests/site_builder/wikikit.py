@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from gitrepo import GitRepo
+from testclock import NOW, fixed
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported (HAZARDS 41)
 
@@ -239,7 +240,7 @@ def build(root: Path, *, strict: bool = False, mkdocs_yml: bool = True) -> Path:
     if mkdocs_yml and not (root / "mkdocs.yml").exists():
         shutil.copy(REPO_ROOT / "mkdocs.yml", root / "mkdocs.yml")
         (root / "docs").mkdir(exist_ok=True)
-    return build_site(root, strict=strict)
+    return build_site(root, strict=strict, now=fixed(NOW))
 
 
 class Html(HTMLParser):

@@ -197,11 +197,11 @@ class TestBindings:
             assert isinstance(app.screen, AsOfDialog)
             await pilot.press(*"yesterday", "enter")
             error = app.screen.query_one("#as-of-error", Static)
-            assert "not a date or time" in plain(error)
+            assert "not an ISO-8601 date or time" in plain(error)
             app.screen.query_one(Input).value = "2026-10-31"
             await pilot.press("enter")
             assert isinstance(app.screen, MainScreen)
-            target = dt.datetime(2026, 10, 31, 22, 59, 59, tzinfo=dt.UTC)
+            target = dt.datetime(2026, 10, 31, 22, 59, 59, 999999, tzinfo=dt.UTC)
             await wait_for(pilot, lambda: app.at == target)  # after loading the agreements then
             await wait_for(pilot, lambda: source.calls[-1]["at"] == target)
             await wait_for(pilot, lambda: main.snapshot is not None and not main.snapshot.live)

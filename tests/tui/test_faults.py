@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from test_app import SIZE, cell_text, header, started, wait_for
+from testclock import NOW, running
 from tui_support import fill_store, write_workspace
 
 from accord.workspace import Workspace
@@ -28,7 +29,6 @@ from tui.widgets.banner import Banner
 from tui.widgets.commitments import CommitmentTable
 
 SQL_VOLUME = "c:marketing-sales-sla/sql-volume"
-NOW = dt.datetime.now(dt.UTC)
 
 
 class WatchedSource(StoreSource):
@@ -63,7 +63,11 @@ def root(tmp_path: Path) -> Path:
 
 def dashboard(root: Path, source: StoreSource, refresh: float = 0.05) -> AccordApp:
     return make_app(
-        root, source=source, refresh=refresh, history=lambda key: "no history in this test"
+        root,
+        source=source,
+        refresh=refresh,
+        clock=running(NOW),  # the data lies in the 14 days before NOW: this month
+        history=lambda key: "no history in this test",
     )
 
 

@@ -152,11 +152,11 @@ class TestTime:
         assert parse_as_of(" now ", AMS) is None
         # a date alone is the end of that day, local
         assert parse_as_of("2026-10-31", AMS) == dt.datetime(
-            2026, 10, 31, 22, 59, 59, tzinfo=dt.UTC
+            2026, 10, 31, 22, 59, 59, 999999, tzinfo=dt.UTC
         )
         assert parse_as_of("2026-10-31T17:00", AMS) == dt.datetime(2026, 10, 31, 16, tzinfo=dt.UTC)
         assert parse_as_of("2026-10-31T17:00Z", AMS) == dt.datetime(2026, 10, 31, 17, tzinfo=dt.UTC)
-        with pytest.raises(ValueError, match="not a date or time"):
+        with pytest.raises(ValueError, match="not an ISO-8601 date or time"):
             parse_as_of("last tuesday", AMS)
 
 

@@ -10,14 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from testclock import NOW
+
 from accord import StoreError
 from accord.metrics import CommitmentResult, Evaluation, Period, StoreInfo
 from accord.validate import load_workspace
 from accord.workspace import Workspace
 from tui.data import Snapshot, StageRow, WaitingLead
-
-NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
-"""A Wednesday, 11:00 in Amsterdam: inside working hours."""
 
 WORKSPACE = """\
 kind: Workspace

@@ -36,7 +36,8 @@ class AttentionTable(SyncTable):
         self._leads: Sequence[WaitingLead] = ()
         self._shown: Sequence[WaitingLead] = ()
         self._total = 0
-        self._now = dt.datetime.now(dt.UTC)
+        self._now: dt.datetime | None = None
+        """The instant ages were last computed at (set by `show` and `tick`)."""
 
     def on_mount(self) -> None:
         self.border_title = "Attention"
@@ -110,4 +111,5 @@ class AttentionTable(SyncTable):
 
     def action_page(self, step: int) -> None:
         self.page += step
-        self._render_page(self._now)
+        if self._now is not None:
+            self._render_page(self._now)
