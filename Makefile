@@ -26,7 +26,7 @@ demo: .venv
 lint: .venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accord
+	$(BIN)/mypy accord tui site_builder
 	$(BIN)/lint-imports
 
 test: .venv lint

@@ -4,7 +4,7 @@ The public API of the core. The dashboard (`tui`) and the wiki
 (`site_builder`) use only these names.
 """
 
-from accord._errors import (
+from accord.domain.errors import (
     AccordError,
     HistoryError,
     ImportRejected,
@@ -15,8 +15,8 @@ from accord._errors import (
     ValidationFailed,
     redact_url,
 )
-from accord.validate import CheckResult, check_workspace, load_workspace
-from accord.workspace import Bounds, CommitmentRef, Member, Workspace, maturity
+from accord.domain.workspace import Bounds, CommitmentRef, Member, Workspace, maturity
+from accord.loading.validate import CheckResult, check_workspace, load_workspace
 
 __all__ = [
     "AccordError",

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import metrics as metrics_bench  # noqa: E402  (bench/metrics.py: the generator)
 
-from accord.clock import system_now  # noqa: E402
+from accord.domain.clock import system_now  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -122,8 +122,8 @@ def refresh_under_load(url: str, seconds: float = 16.0) -> dict[str, list[float]
     """Costs (s) of the dashboard's refresh steps every 2 s while the simulator writes
     at 50 events/s: the incremental evaluation (`fetch`, what paints the commitments)
     and the funnel (`fetch_funnel`, when new events changed it); plus the events written."""
+    from accord.loading.validate import load_workspace
     from accord.store import Store
-    from accord.validate import load_workspace
     from tui.data import StoreSource
 
     ws = load_workspace(ROOT)

@@ -38,11 +38,11 @@ from _common import peak_rss_mb, wall_times
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from accord import model as m
+from accord.domain import model as m
+from accord.domain.workspace import Workspace
+from accord.loading.validate import load_workspace
 from accord.metrics import Evaluator, evaluate
 from accord.store import Store, add_events, events, metadata
-from accord.validate import load_workspace
-from accord.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = dt.datetime(2026, 11, 18, 14, 0, tzinfo=dt.UTC)
@@ -224,7 +224,7 @@ def load(url: str, n_leads: int, ws: Workspace, extra: float = 0.0) -> int:
 
 def floor_sql(ws: Workspace, dialect: str) -> list[tuple[str, dict[str, Any]]]:
     """One hand-written statement per commitment fetching what its number needs."""
-    from accord._calendar import period_bounds
+    from accord.domain.calendar import period_bounds
 
     out = []
     for ref in ws.commitments():

@@ -33,7 +33,7 @@ from pathlib import Path
 from _common import wall_times
 from ruamel.yaml import YAML
 
-from accord.validate import check_workspace
+from accord.loading.validate import check_workspace
 
 BASE = """\
 kind: Workspace

@@ -16,9 +16,9 @@ import shlex
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote
 
-from accord.diff import EntityKey, FieldChange
+from accord.domain.workspace import Workspace
 from accord.history import Commit, History, commit_url, pr_url
-from accord.workspace import Workspace
+from accord.history.diff import EntityKey, FieldChange
 from site_builder._render import code, is_safe_url, link, text
 from site_builder.i18n import Labels
 

@@ -9,8 +9,8 @@ sentence a team lead can check against SPEC §4, e.g. "Share of hot leads
 
 from __future__ import annotations
 
-from accord import model as m
-from accord.workspace import Bounds, Workspace
+from accord.domain import model as m
+from accord.domain.workspace import Bounds, Workspace
 
 __all__ = ["describe_filter", "describe_measure", "format_target", "format_value"]
 

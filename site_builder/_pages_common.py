@@ -1,7 +1,7 @@
 """Shared pieces of the wiki's pages: the page context, glossary links, sections.
 
-`_Ctx` carries the workspace, the history, the labels and the limits, and
-renders the links every page uses (teams, roles, KPIs); `_Terms` links the
+`Ctx` carries the workspace, the history, the labels and the limits, and
+renders the links every page uses (teams, roles, KPIs); `Terms` links the
 first mention of each glossary term on a page.
 """
 
@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from accord import model as m
-from accord.diff import EntityKey
+from accord.domain import model as m
+from accord.domain.workspace import Workspace
 from accord.history import History
-from accord.workspace import Workspace
+from accord.history.diff import EntityKey
 from site_builder._changes import (
     Defer,
     Memo,
@@ -30,7 +30,7 @@ from site_builder.i18n import Labels
 
 
 @dataclass
-class _Terms:
+class Terms:
     """Links the first mention of each glossary term on a page."""
 
     patterns: list[tuple[re.Pattern[str], str]]
@@ -38,7 +38,7 @@ class _Terms:
     linked: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, ws: Workspace, page: str) -> _Terms:
+    def of(cls, ws: Workspace, page: str) -> Terms:
         words: list[tuple[str, str]] = []
         for term in ws.terms.values():
             for word in (term.term, *term.aliases):
@@ -103,7 +103,7 @@ def _mid(raw: str) -> str:
 
 
 @dataclass
-class _Ctx:
+class Ctx:
     ws: Workspace
     history: History | None
     lab: Labels
@@ -179,20 +179,20 @@ class _Ctx:
         return text(format_target(bounds, kpi.unit))
 
 
-def _heading_list(items: Iterable[str]) -> list[str]:
+def heading_list(items: Iterable[str]) -> list[str]:
     return [f"- {item}" for item in items]
 
 
-def _keys(ws: Workspace, *kinds: str) -> list[EntityKey]:
+def keys_of(ws: Workspace, *kinds: str) -> list[EntityKey]:
     return [(kind, ident) for kind in kinds for ident in sorted(ws.table(kind))]
 
 
-def _section(slug: str, title: str, level: str = "##") -> list[str]:
+def section(slug: str, title: str, level: str = "##") -> list[str]:
     """The lines that open an entity's section: its anchor and its heading."""
     return [anchor(slug), "", f"{level} {title}", ""]
 
 
-def _finish(ctx: _Ctx, out: list[str], kind: str, page: str) -> str:
+def finish(ctx: Ctx, out: list[str], kind: str, page: str) -> str:
     """The page of `out`, ending with the history of the workspace's `kind` entities."""
-    out.append(ctx.history_for(_keys(ctx.ws, kind), page, name_entities=True))
+    out.append(ctx.history_for(keys_of(ctx.ws, kind), page, name_entities=True))
     return "\n".join(out)

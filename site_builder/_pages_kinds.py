@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from accord import model as m
-from accord.workspace import maturity
+from accord.domain import model as m
+from accord.domain.workspace import maturity
 from site_builder._measure import describe_filter, describe_measure
-from site_builder._pages_common import _Ctx, _finish, _heading_list, _keys, _section, _Terms
+from site_builder._pages_common import Ctx, Terms, finish, heading_list, keys_of, section
 from site_builder._render import anchor, code, link, paragraphs, safe_label, text
 
 
@@ -13,9 +13,9 @@ def _mermaid_id(prefix: str, ident: str) -> str:
     return prefix + ident.replace("-", "_")
 
 
-def _funnel(ctx: _Ctx) -> str:
+def _funnel(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "funnel.md"
-    terms = _Terms.of(ws, page)
+    terms = Terms.of(ws, page)
     out = [f"# {lab('funnel')}", ""]
     stages = ws.funnel
     if stages:
@@ -26,7 +26,7 @@ def _funnel(ctx: _Ctx) -> str:
             out.append(f"    {_mermaid_id('s_', a.id)} --> {_mermaid_id('s_', b.id)}")
         out += ["```", ""]
     for s in stages:
-        out += _section(f"stage-{s.id}", f"{s.order}. {text(s.name)}")
+        out += section(f"stage-{s.id}", f"{s.order}. {text(s.name)}")
         out += [terms.block(s.definition), ""]
         out.append(f"- **{lab('owner')}:** {ctx.team(s.owner, page)}")
         if s.max_days is not None:
@@ -40,7 +40,7 @@ def _funnel(ctx: _Ctx) -> str:
         for key, items in (("hard_criteria", s.criteria.hard), ("soft_criteria", s.criteria.soft)):
             if items:
                 out += [f"**{lab(key)}**", ""]
-                out += _heading_list(terms.inline(i) for i in items)
+                out += heading_list(terms.inline(i) for i in items)
                 out.append("")
     handoffs = [a for a in ws.agreements.values() if a.handoff and a.handoff.required_fields]
     if handoffs:
@@ -51,10 +51,10 @@ def _funnel(ctx: _Ctx) -> str:
             title = link(text(ag.title), f"agreements/{ag.id}.md")
             out.append(f"- {fields} — {lab('handoff_by', agreement=title)}")
         out.append("")
-    return _finish(ctx, out, "Stage", page)
+    return finish(ctx, out, "Stage", page)
 
 
-def _roles(ctx: _Ctx) -> str:
+def _roles(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "roles.md"
     out = [f"# {lab('roles')}", ""]
     roles = sorted(ws.roles.values(), key=lambda r: (r.team, r.id))
@@ -94,7 +94,7 @@ def _roles(ctx: _Ctx) -> str:
             out.append(f"| {stage} | " + " | ".join(cells) + " |")
         out.append("")
     for r in roles:
-        out += _section(f"role-{r.id}", text(r.title))
+        out += section(f"role-{r.id}", text(r.title))
         out.append(f"- **{lab('team')}:** {ctx.team(r.team, page)}")
         holders = ", ".join(text(h.person.name) for h in ws.holders(r.id))
         out.append(f"- **{lab('holders')}:** {holders or lab('no_holder')}")
@@ -103,21 +103,21 @@ def _roles(ctx: _Ctx) -> str:
         out.append("")
         if r.responsibilities:
             out += [f"**{lab('responsibilities')}**", ""]
-            out += _heading_list(text(x) for x in r.responsibilities)
+            out += heading_list(text(x) for x in r.responsibilities)
             out.append("")
-    return _finish(ctx, out, "Role", page)
+    return finish(ctx, out, "Role", page)
 
 
-def _kpis(ctx: _Ctx) -> str:
+def _kpis(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "kpis.md"
-    terms = _Terms.of(ws, page)
+    terms = Terms.of(ws, page)
     out = [f"# {lab('kpis')}", ""]
     users: dict[str, list[tuple[m.Agreement, m.Commitment]]] = {}
     for a in ws.agreements.values():
         for c in a.commitments:
             users.setdefault(c.kpi, []).append((a, c))
     for k in sorted(ws.kpis.values(), key=lambda k: k.id):
-        out += _section(f"kpi-{k.id}", text(k.name))
+        out += section(f"kpi-{k.id}", text(k.name))
         if k.description:
             out += [terms.block(k.description), ""]
         out.append(f"- **{lab('measured')}:** {text(describe_measure(k, ws))}")
@@ -135,26 +135,26 @@ def _kpis(ctx: _Ctx) -> str:
             )
             out.append(f"- **{lab('used_by')}:** {refs}")
         out.append("")
-    return _finish(ctx, out, "Kpi", page)
+    return finish(ctx, out, "Kpi", page)
 
 
-def _glossary(ctx: _Ctx) -> str:
+def _glossary(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "glossary.md"
     out = [f"# {lab('glossary')}", ""]
     for t in sorted(ws.terms.values(), key=lambda t: (t.term.casefold(), t.id)):
-        out += _section(f"term-{t.id}", text(t.term))
+        out += section(f"term-{t.id}", text(t.term))
         out += [paragraphs(t.definition), ""]
         if t.aliases:
             out += [f"*{lab('aliases')}:* " + ", ".join(text(x) for x in t.aliases), ""]
-    return _finish(ctx, out, "Term", page)
+    return finish(ctx, out, "Term", page)
 
 
-def _rituals(ctx: _Ctx) -> str:
+def _rituals(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "rituals.md"
-    terms = _Terms.of(ws, page)
+    terms = Terms.of(ws, page)
     out = [f"# {lab('rituals')}", ""]
     for r in sorted(ws.rituals.values(), key=lambda r: r.id):
-        out += _section(f"ritual-{r.id}", text(r.name))
+        out += section(f"ritual-{r.id}", text(r.name))
         out.append(f"- **{lab('cadence')}:** {lab(r.cadence)}")
         if r.attendees:
             out.append(f"- **{lab('attendees')}:** {ctx.roles(r.attendees, page, holders=True)}")
@@ -165,14 +165,14 @@ def _rituals(ctx: _Ctx) -> str:
             out += [f"**{lab('agenda')}**", ""]
             out += [f"{i}. {text(item)}" for i, item in enumerate(r.agenda, 1)]
             out.append("")
-    return _finish(ctx, out, "Ritual", page)
+    return finish(ctx, out, "Ritual", page)
 
 
-def _teams(ctx: _Ctx) -> str:
+def _teams(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "teams.md"
     out = [f"# {lab('teams')}", ""]
     for t in sorted(ws.teams.values(), key=lambda t: t.id):
-        out += _section(f"team-{t.id}", text(t.name))
+        out += section(f"team-{t.id}", text(t.name))
         if t.description:
             out += [paragraphs(t.description), ""]
         if t.lead:
@@ -193,10 +193,10 @@ def _teams(ctx: _Ctx) -> str:
                 handle = code(p.git) if p.git else ""
                 out.append(f"| {text(p.name)} | {email} | {handle} |")
             out.append("")
-    return _finish(ctx, out, "Team", page)
+    return finish(ctx, out, "Team", page)
 
 
-def _assessment(ctx: _Ctx) -> str:
+def _assessment(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "assessment.md"
     out = [f"# {lab('assessment')}", ""]
     rounds = sorted(ws.assessments.values(), key=lambda a: (a.date, a.id))
@@ -246,6 +246,6 @@ def _assessment(ctx: _Ctx) -> str:
             for b in sorted(q.bands, key=lambda b: b.min)
         ]
         out.append("")
-    keys = _keys(ws, "Questionnaire", "Assessment")
+    keys = keys_of(ws, "Questionnaire", "Assessment")
     out.append(ctx.history_for(keys, page, name_entities=True))
     return "\n".join(out)

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from accord import model as m
-from accord.workspace import maturity
+from accord.domain import model as m
+from accord.domain.workspace import maturity
 from site_builder._changes import (
     changelog_entries,
     changelog_html,
 )
 from site_builder._measure import describe_measure, format_value
-from site_builder._pages_common import _Ctx, _heading_list, _section, _Terms
+from site_builder._pages_common import Ctx, Terms, heading_list, section
 from site_builder._render import code, link, text
 
 RECENT = 10
 """Recent changes listed on the home page."""
 
 
-def _home(ctx: _Ctx, intro: str | None) -> str:
+def home_page(ctx: Ctx, intro: str | None) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "index.md"
-    terms = _Terms.of(ws, page)
+    terms = Terms.of(ws, page)
     out = [f"# {text(ws.settings.name)}", ""]
     if ws.settings.description:
         out += [terms.block(ws.settings.description), ""]
@@ -82,10 +82,10 @@ def _home(ctx: _Ctx, intro: str | None) -> str:
     return "\n".join(out)
 
 
-def _agreement(ctx: _Ctx, a: m.Agreement) -> str:
+def agreement_page(ctx: Ctx, a: m.Agreement) -> str:
     ws, lab = ctx.ws, ctx.lab
     page = f"agreements/{a.id}.md"
-    terms = _Terms.of(ws, page)
+    terms = Terms.of(ws, page)
     out = [f"# {text(a.title)}", ""]
     badges = [ctx.badge(lab(a.status), a.status)]
     if ctx.overdue(a):
@@ -108,7 +108,7 @@ def _agreement(ctx: _Ctx, a: m.Agreement) -> str:
     ]
     for c in a.commitments:
         kpi = ws.kpis.get(c.kpi)
-        out += _section(f"commitment-{c.id}", text(c.id), "###")
+        out += section(f"commitment-{c.id}", text(c.id), "###")
         out += [terms.inline(c.text), ""]
         bounds = ws.bounds.get((a.id, c.id))
         target = ctx.target(ws, a, c)
@@ -126,13 +126,13 @@ def _agreement(ctx: _Ctx, a: m.Agreement) -> str:
         out.append("")
     if a.handoff and a.handoff.required_fields:
         out += [f"## {lab('handoff')}", "", lab("handoff_intro"), ""]
-        out += _heading_list(code(f) for f in a.handoff.required_fields)
+        out += heading_list(code(f) for f in a.handoff.required_fields)
         out.append("")
     out.append(ctx.history_for([("Agreement", a.id)], page))
     return "\n".join(out)
 
 
-def _changelog(ctx: _Ctx) -> str:
+def changelog_page(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "changelog.md"
     out = [f"# {lab('changelog')}", ""]
     history = ctx.history

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from accord import AccordError
-from accord.clock import Clock, system_now
+from accord.domain.clock import Clock, system_now
 
 __all__ = ["DEFAULT_CONFIG", "SiteError", "build_site", "default_config", "serve_site"]
 
@@ -71,7 +71,7 @@ def _config_file(root: Path, site_dir: Path | None) -> Iterator[tuple[Path, Path
     if own.is_file():
         yield own, site_dir or root / "site"
         return
-    from accord.validate import load_workspace
+    from accord.loading.validate import load_workspace
 
     ws = load_workspace(root)
     out = (site_dir or root / "site").resolve()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from accord.clock import today_in
+from accord.domain.clock import today_in
 from accord.history import History, entity_history
-from accord.validate import load_workspace
+from accord.loading.validate import load_workspace
 from site_builder.pages import generate_pages
 
 __all__ = ["write_pages"]

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from accord.domain.workspace import Workspace
 from accord.history import History
-from accord.workspace import Workspace
 from site_builder._changes import Defer
 from site_builder._measure import describe_measure
-from site_builder._pages_common import _Ctx
+from site_builder._pages_common import Ctx
 from site_builder._pages_kinds import (
     _assessment,
     _funnel,
@@ -43,7 +43,7 @@ from site_builder._pages_kinds import (
     _roles,
     _teams,
 )
-from site_builder._pages_main import _agreement, _changelog, _home
+from site_builder._pages_main import agreement_page, changelog_page, home_page
 from site_builder.i18n import labels
 
 __all__ = [
@@ -128,10 +128,10 @@ def generate_pages(
         Relative page path (``agreements/<id>.md``) → Markdown text.
     """
     lab = labels(ws.settings.language)
-    ctx = _Ctx(ws, history, lab, today, HISTORY_LIMIT, CHANGELOG_LIMIT, defer=defer)
-    pages: dict[str, str] = {"index.md": _home(ctx, intro)}
+    ctx = Ctx(ws, history, lab, today, HISTORY_LIMIT, CHANGELOG_LIMIT, defer=defer)
+    pages: dict[str, str] = {"index.md": home_page(ctx, intro)}
     for agreement in sorted(ws.agreements.values(), key=lambda a: a.id):
-        pages[f"agreements/{agreement.id}.md"] = _agreement(ctx, agreement)
+        pages[f"agreements/{agreement.id}.md"] = agreement_page(ctx, agreement)
     pages["funnel.md"] = _funnel(ctx)
     pages["roles.md"] = _roles(ctx)
     pages["kpis.md"] = _kpis(ctx)
@@ -139,5 +139,5 @@ def generate_pages(
     pages["rituals.md"] = _rituals(ctx)
     pages["teams.md"] = _teams(ctx)
     pages["assessment.md"] = _assessment(ctx)
-    pages["changelog.md"] = _changelog(ctx)
+    pages["changelog.md"] = changelog_page(ctx)
     return {path: FRONT_MATTER + body.rstrip() + "\n" for path, body in pages.items()}

@@ -44,9 +44,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from accord import AccordError, LoadError, ValidationFailed, load_workspace
-from accord.clock import Clock, system_now, today_in
+from accord.domain.clock import Clock, system_now, today_in
+from accord.domain.workspace import Workspace
 from accord.history import History, entity_history
-from accord.workspace import Workspace
 from site_builder._lists import Lists, Render, lists_for
 from site_builder._sanitize import sanitize_html
 from site_builder.config import AccordConfig

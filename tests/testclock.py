@@ -19,7 +19,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from accord.cli import CliContext
-from accord.clock import Clock
+from accord.domain.clock import Clock
 
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.UTC)
 """A Wednesday, 11:00 in Amsterdam: inside working hours, mid-month."""

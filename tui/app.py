@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from accord.clock import Clock, system_now
-from accord.validate import load_workspace
-from accord.workspace import Workspace
+from accord.domain.clock import Clock, system_now
+from accord.domain.workspace import Workspace
+from accord.loading.validate import load_workspace
 from tui.asof import WORKING_TREE, agreements_at
 from tui.commands import AccordCommands
 from tui.data import Source, StoreSource

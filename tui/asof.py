@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from accord.workspace import Workspace
+    from accord.domain.workspace import Workspace
 
 WORKING_TREE = "agreements: working tree"
 

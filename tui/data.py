@@ -34,11 +34,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from accord.metrics import CommitmentResult, Evaluation, Period, StoreInfo
+from accord.metrics import CommitmentResult, Evaluation, Period
+from accord.store import StoreInfo
 from tui.logic import open_clock
 
 if TYPE_CHECKING:
-    from accord.workspace import Workspace
+    from accord.domain.workspace import Workspace
 
 SLOW_EVERY = 30.0
 """Seconds after which trends and attention are recomputed even without new events."""
@@ -223,7 +224,7 @@ class StoreSource:
         from accord import metrics
 
         if self._file is not None and not self._file.exists():
-            from accord._errors import StoreError
+            from accord.domain.errors import StoreError
 
             raise StoreError(f"no event store at {self._file} (the file is gone)")
         if self._store is None:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from accord.metrics._results import CommitmentResult, Period
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
+from accord.metrics import CommitmentResult, Period
 from tui.logic import (
     format_bounds,
     format_projection,

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from accord._errors import LoadError, Problem, ValidationFailed, redact_url
+from accord.domain.errors import LoadError, Problem, ValidationFailed, redact_url
 
 MAX_ERROR = 200
 

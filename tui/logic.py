@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from accord import model as m
-from accord._calendar import BusinessCalendar, period_bounds
-from accord.clock import parse_instant
-from accord.workspace import Bounds
+from accord.domain import model as m
+from accord.domain.calendar import BusinessCalendar, period_bounds
+from accord.domain.clock import parse_instant
+from accord.domain.workspace import Bounds
 
 Status = Literal["breached", "at_risk", "on_track", "met", "no_data"]
 Clock = Literal["business", "calendar"]
@@ -219,7 +219,7 @@ def format_clock(moment: dt.datetime, tz: ZoneInfo) -> str:
 def parse_as_of(text: str, tz: ZoneInfo) -> dt.datetime | None:
     """A time-travel target typed by a person; `None` means "now" (live).
 
-    Anything else is read by `accord.clock.parse_instant`, as ``--at`` is: a date
+    Anything else is read by `accord.domain.clock.parse_instant`, as ``--at`` is: a date
     alone means the end of that day, a time without an offset is in `tz`.
 
     Raises:
@@ -288,7 +288,7 @@ def _clock_words(clock: str) -> str:
 
 def kpi_in_words(kpi: m.Kpi, stages: dict[str, m.Stage], per: str | None = None) -> str:
     """What a KPI counts, in one or two plain sentences."""
-    from accord._units import format_hours as short_hours
+    from accord.domain.units import format_hours as short_hours
 
     measure = kpi.measure
     spec = measure.spec

@@ -6,7 +6,7 @@ import datetime as dt
 
 from textual.message import Message
 
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
 from tui.data import Snapshot
 
 

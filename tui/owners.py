@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
 
 Line = tuple[str, str]
 """(label, text); an empty label continues the previous entry."""

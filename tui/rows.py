@@ -10,8 +10,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import CommitmentResult
-from accord.workspace import CommitmentRef, Workspace
 from tui.data import Snapshot, StageRow, WaitingLead
 from tui.logic import (
     PER_SHORT,

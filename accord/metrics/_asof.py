@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from accord._errors import HistoryError
-from accord.validate import AGREEMENTS_DIR, load_workspace
-from accord.workspace import Workspace
+from accord.domain.errors import HistoryError
+from accord.domain.workspace import Workspace
+from accord.loading.validate import AGREEMENTS_DIR, load_workspace
 
 
 def workspace_at(root: Path, at: dt.datetime) -> tuple[Workspace, str | None]:

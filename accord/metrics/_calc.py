@@ -12,15 +12,15 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, bindparam
 
-from accord import model as m
-from accord._calendar import elapsed_fraction
+from accord.domain import model as m
+from accord.domain.calendar import elapsed_fraction
+from accord.domain.workspace import Workspace
 from accord.metrics import _sql
 from accord.metrics._results import CommitmentResult, Period
 from accord.metrics._scope import window_of
 from accord.metrics._state import Row, State
 from accord.metrics._status import decide, has_pace, nearest_rank, project
-from accord.store._schema import events
-from accord.workspace import Workspace
+from accord.store import events
 
 _MAX_IN = 5000
 """More touched leads than this and a commitment is recomputed in full."""

@@ -37,15 +37,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from accord import model as m
-from accord.clock import Clock, system_now
+from accord.domain import model as m
+from accord.domain.clock import Clock, system_now
+from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
 from accord.metrics._calc import P_AT, Calc, Delta, match_key
-from accord.metrics._results import CommitmentResult, Evaluation, Status, StoreInfo, worst
+from accord.metrics._results import CommitmentResult, Evaluation, Status, worst
 from accord.metrics._scope import in_force, measured, resolve_at
 from accord.metrics._state import Row, State, new_state
-from accord.store._schema import events
-from accord.workspace import CommitmentRef, Workspace
+from accord.store import StoreInfo, events, store_info
 
 if TYPE_CHECKING:
     from accord.store import Store
@@ -59,7 +59,6 @@ __all__ = [
     "measured",
     "open_state",
     "resolve_at",
-    "store_info",
 ]
 
 
@@ -71,13 +70,6 @@ def cost_rank(ref: CommitmentRef) -> int:
     if kind == "open" or ref.commitment.per in ("30d", "90d"):
         return 2
     return 0 if kind in ("count", "sum") else 1
-
-
-def store_info(conn: Connection, url: str) -> StoreInfo:
-    count, last_id, last_at = conn.execute(
-        select(func.count(), func.max(events.c.event_id), func.max(events.c.at))
-    ).one()
-    return StoreInfo(url=url, events=int(count or 0), last_event_at=last_at, last_event_id=last_id)
 
 
 def assemble(

@@ -9,15 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from accord.domain.clock import iso_z
+from accord.store import StoreInfo
+
 Status = Literal["breached", "at_risk", "on_track", "met", "no_data"]
 SEVERITY: tuple[Status, ...] = ("breached", "at_risk", "on_track", "met", "no_data")
 """Statuses from most to least severe."""
-
-
-def iso_z(moment: dt.datetime) -> str:
-    """ISO-8601 in UTC with a ``Z`` (seconds precision unless there are microseconds)."""
-    text = moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
-    return text + "Z"
 
 
 def worst(statuses: list[Status]) -> Status:
@@ -66,22 +63,6 @@ class CommitmentResult:
             "status": self.status,
             "projected": self.projected,
             "leads": self.leads,
-        }
-
-
-@dataclass(frozen=True)
-class StoreInfo:
-    url: str
-    """The store URL with any password redacted."""
-    events: int
-    last_event_at: dt.datetime | None
-    last_event_id: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "events": self.events,
-            "last_event_at": None if self.last_event_at is None else iso_z(self.last_event_at),
         }
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accord import model as m
-from accord._calendar import period_bounds
-from accord.clock import Clock, system_now
-from accord.workspace import CommitmentRef, Workspace
+from accord.domain import model as m
+from accord.domain.calendar import period_bounds
+from accord.domain.clock import Clock, system_now
+from accord.domain.workspace import CommitmentRef, Workspace
 
 
 def resolve_at(ws: Workspace, at: dt.datetime | None, now: Clock = system_now) -> dt.datetime:

@@ -36,8 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.selectable import NamedFromClause
 
-from accord import model as m
-from accord.store._schema import events, leads
+from accord.domain import model as m
+from accord.store import events, leads
 
 Where = Mapping[str, m.Scalar | list[m.Scalar]]
 When = dt.datetime | BindParameter[Any]

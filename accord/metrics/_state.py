@@ -12,9 +12,9 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select
 
-from accord import model as m
+from accord.domain import model as m
+from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
-from accord.workspace import CommitmentRef, Workspace
 
 
 class Row(NamedTuple):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from accord.domain.workspace import Bounds
 from accord.metrics._results import Status, worst
-from accord.workspace import Bounds
 
 PACED_KINDS = ("count", "sum")
 ROLLING = ("30d", "90d")

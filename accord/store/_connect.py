@@ -24,7 +24,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from accord._errors import StoreError, redact_url
+from accord.domain.errors import StoreError, redact_url
 
 NO_STORE_HINT = "run `accord simulate` or `accord import` first"
 BEGIN_OPTION = "accord_begin"

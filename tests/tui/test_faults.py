@@ -21,7 +21,7 @@ from test_app import SIZE, cell_text, header, started, wait_for
 from testclock import NOW, running
 from tui_support import fill_store, write_workspace
 
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
 from tui.app import AccordApp, make_app
 from tui.data import Partial, Snapshot, StoreSource
 from tui.screens.help import HelpScreen

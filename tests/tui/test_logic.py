@@ -10,8 +10,8 @@ import pytest
 from tui_support import NOW, snapshot, workspace
 
 from accord import StoreError
-from accord._errors import Problem, ValidationFailed
-from accord.workspace import Bounds
+from accord.domain.errors import Problem, ValidationFailed
+from accord.domain.workspace import Bounds
 from tui.describe import agreement_lines, commitment_lines, kpi_lines, period_lines
 from tui.live import Freshness, agreement_stamp, error_line, problems_line, retry_delay
 from tui.logic import (

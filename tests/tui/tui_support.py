@@ -13,9 +13,10 @@ from typing import Any
 from testclock import NOW
 
 from accord import StoreError
-from accord.metrics import CommitmentResult, Evaluation, Period, StoreInfo
-from accord.validate import load_workspace
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
+from accord.loading.validate import load_workspace
+from accord.metrics import CommitmentResult, Evaluation, Period
+from accord.store import StoreInfo
 from tui.data import Snapshot, StageRow, WaitingLead
 
 WORKSPACE = """\

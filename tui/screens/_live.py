@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from textual import on
 from textual.screen import Screen
 
-from accord.validate import load_workspace
+from accord.loading.validate import load_workspace
 from tui.data import Snapshot, with_current
 from tui.live import Freshness, agreement_stamp, error_line, retry_delay
 from tui.logic import format_clock
@@ -38,7 +38,7 @@ from tui.widgets.banner import Banner
 from tui.widgets.owners import OwnersPanel
 
 if TYPE_CHECKING:
-    from accord.workspace import Workspace
+    from accord.domain.workspace import Workspace
     from tui.app import AccordApp
 
 PARTIAL_EVERY = 0.1

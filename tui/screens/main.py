@@ -37,7 +37,7 @@ from tui.widgets.header import StatusHeader
 from tui.widgets.owners import OwnersPanel
 
 if TYPE_CHECKING:
-    from accord.workspace import Workspace
+    from accord.domain.workspace import Workspace
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE = 110

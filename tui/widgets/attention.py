@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from textual.binding import Binding
 
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
 from tui.data import WaitingLead
 from tui.logic import page_of
 from tui.rows import age_text, attention_cells, waiting_matches

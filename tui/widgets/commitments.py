@@ -8,7 +8,7 @@ from textual import on
 from textual.renderables.sparkline import Sparkline
 from textual.widgets import DataTable
 
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
 from tui.data import Snapshot
 from tui.logic import status_label
 from tui.messages import CommitmentOpened, CommitmentSelected

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from accord.workspace import Workspace
+from accord.domain.workspace import Workspace
 from tui.owners import commitment_owners, stage_owners
 
 

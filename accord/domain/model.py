@@ -1,0 +1,532 @@
+"""The agreement kinds of SPEC §2, one strict pydantic model per kind.
+
+Every model refuses unknown fields and does not coerce types (``"4"`` is not
+4, ``on`` is not true). Field docstrings become the JSON Schema descriptions
+(`accord schema`) and the wiki's field help. Durations, percentages and dates
+written as text are parsed into typed values by `accord.domain.units`.
+
+`KINDS` maps each ``kind:`` value to its model.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from accord.domain.units import Date, Duration
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+"""An identifier: lowercase letters, digits and '-', starting with a letter or digit."""
+
+Number = int | float
+Scalar = str | int | float | bool
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Per = Literal["day", "week", "month", "quarter", "30d", "90d"]
+Unit = Literal["count", "ratio", "hours", "money"]
+Clock = Literal["business", "calendar"]
+MaturityStage = Literal["undefined", "defined", "aligned", "integrated"]
+WORKWEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+MATURITY_STAGES: tuple[MaturityStage, ...] = ("undefined", "defined", "aligned", "integrated")
+
+
+class Strict(BaseModel):
+    """Base of every model: strict types, unknown fields refused, immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+        populate_by_name=False,
+    )
+
+
+# --- Workspace -----------------------------------------------------------
+
+
+class Calendar(Strict):
+    """The working calendar that business-clock deadlines count in."""
+
+    timezone: str
+    """IANA time zone of the team, e.g. Europe/Amsterdam. Periods and working hours are local."""
+    workdays: list[Weekday] = Field(default_factory=lambda: list(WORKWEEK))
+    """Working days, e.g. [mon, tue, wed, thu, fri] (the default)."""
+    hours: str = "09:00-17:00"
+    """Working hours as "HH:MM-HH:MM" in the local zone (default "09:00-17:00")."""
+    holidays: list[Date] = Field(default_factory=list)
+    """Dates (YYYY-MM-DD) on which nobody works; business-clock deadlines skip them."""
+
+
+class WorkspaceDoc(Strict):
+    """The workspace: exactly one per repository."""
+
+    kind: Literal["Workspace"]
+    """Always "Workspace"."""
+    name: str
+    """The company or team name shown on the wiki and the dashboard."""
+    language: str = "en"
+    """Language of the wiki's headings and labels: en, nl, …"""
+    calendar: Calendar
+    """Time zone, working days, working hours and holidays."""
+    store: str | None = None
+    """SQLAlchemy URL of the event store; sqlite paths are relative to the workspace root.
+    Default: sqlite:///.accord/funnel.db."""
+    repo_url: str | None = None
+    """Web address of the repository, for links to commits and pull requests."""
+    description: str | None = None
+    """A sentence about the workspace for the wiki's home page."""
+
+
+# --- Teams and roles -----------------------------------------------------
+
+
+class Person(Strict):
+    """A member of a team."""
+
+    id: Id
+    """Identifier of the person, used by roles and team leads."""
+    name: str
+    """Full name."""
+    email: str | None = None
+    """Work e-mail address."""
+    git: str | None = None
+    """Handle on the code forge (without @); used for CODEOWNERS and approvals."""
+
+
+class Team(Strict):
+    """A department, such as Marketing or Sales."""
+
+    kind: Literal["Team"]
+    """Always "Team"."""
+    id: Id
+    """Identifier of the team."""
+    name: str
+    """Name of the team."""
+    lead: Id | None = None
+    """Person id of the team lead (one of the members)."""
+    description: str | None = None
+    """What the team does."""
+    members: list[Person]
+    """The people in the team."""
+
+
+class Role(Strict):
+    """A role that people hold, used by RACI, agreement owners and rituals."""
+
+    kind: Literal["Role"]
+    """Always "Role"."""
+    id: Id
+    """Identifier of the role."""
+    title: str
+    """Title of the role, e.g. Head of Sales."""
+    team: Id
+    """Team the role belongs to."""
+    holders: list[Id] = Field(default_factory=list)
+    """Person ids of the people who hold the role (members of any team)."""
+    responsibilities: list[str] = Field(default_factory=list)
+    """What the role is responsible for, one sentence each."""
+    liaison: bool = False
+    """True when the role is the liaison between the teams."""
+
+
+# --- Funnel --------------------------------------------------------------
+
+
+class Criteria(Strict):
+    """What a lead must satisfy to enter a stage."""
+
+    hard: list[str] = Field(default_factory=list)
+    """Checkable facts: company size, visits, requested material."""
+    soft: list[str] = Field(default_factory=list)
+    """Judgements: has a pain, wants a conversation."""
+
+
+class Raci(Strict):
+    """Who is responsible, accountable, consulted and informed for a stage."""
+
+    responsible: list[Id] = Field(default_factory=list)
+    """Role ids that do the work."""
+    accountable: list[Id] = Field(default_factory=list)
+    """Role ids that answer for the result (normally one)."""
+    consulted: list[Id] = Field(default_factory=list)
+    """Role ids asked before decisions."""
+    informed: list[Id] = Field(default_factory=list)
+    """Role ids told afterwards."""
+
+
+class Stage(Strict):
+    """A funnel stage with its written definition."""
+
+    kind: Literal["Stage"]
+    """Always "Stage"."""
+    id: Id
+    """Identifier of the stage; events name it (`entered` with stage)."""
+    name: str
+    """Name of the stage, e.g. Sales Qualified Lead."""
+    order: int
+    """Position in the funnel, lowest first."""
+    owner: Id
+    """Team that owns leads in this stage."""
+    definition: str
+    """One-paragraph definition both teams agreed."""
+    criteria: Criteria = Field(default_factory=Criteria)
+    """Hard and soft criteria for entering the stage."""
+    raci: Raci = Field(default_factory=Raci)
+    """RACI roles for the stage."""
+    max_days: int | None = Field(default=None, ge=0)
+    """Days a lead may stay in this stage before it needs attention."""
+
+
+class Term(Strict):
+    """A glossary entry."""
+
+    kind: Literal["Term"]
+    """Always "Term"."""
+    id: Id
+    """Identifier of the term."""
+    term: str
+    """The word or abbreviation."""
+    definition: str
+    """What it means here."""
+    aliases: list[str] = Field(default_factory=list)
+    """Other words for the same thing (any language)."""
+
+
+# --- KPIs ------------------------------------------------------------------
+
+
+class EventMatch(Strict):
+    """Matches events by type and, optionally, stage."""
+
+    type: str
+    """Event type: entered, contacted, rejected or a word the team uses."""
+    stage: Id | None = None
+    """Stage id, for `entered` events."""
+
+
+Match = Id | EventMatch
+"""A bare stage id (means {type: entered, stage: ID}) or {type, stage}."""
+
+
+def as_match(match: Match) -> EventMatch:
+    """The event matcher a `Match` stands for."""
+    if isinstance(match, str):
+        return EventMatch(type="entered", stage=match)
+    return match
+
+
+class SumSpec(Strict):
+    """Sum of a lead field over the leads with a matching event."""
+
+    field: Literal["value"] = "value"
+    """The lead field to sum (value)."""
+    of: Match
+    """The event that puts a lead in the sum."""
+
+
+class ConversionSpec(Strict):
+    """Share of leads that reached a stage after another."""
+
+    from_: Id = Field(alias="from")
+    """Stage whose first entry puts a lead in the cohort."""
+    to: Id
+    """Stage the lead should reach."""
+    within: Duration | None = None
+    """Optional calendar time limit, e.g. "90d"."""
+
+
+class WithinSpec(Strict):
+    """Share of leads where the `to` event came before a deadline."""
+
+    from_: Match = Field(alias="from")
+    """Event that starts the clock."""
+    to: Match
+    """Event that stops the clock."""
+    limit: Duration
+    """Time allowed, e.g. "4h"."""
+    clock: Clock = "calendar"
+    """business: count only working hours; calendar: plain hours."""
+
+
+class DurationSpec(Strict):
+    """Percentile of the time between two events."""
+
+    from_: Match = Field(alias="from")
+    """Event that starts the clock."""
+    to: Match
+    """Event that stops the clock."""
+    percentile: float = Field(default=50, gt=0, le=100)
+    """Nearest-rank percentile, e.g. 50 (median) or 90."""
+    clock: Clock = "calendar"
+    """business or calendar hours."""
+
+
+class OpenSpec(Strict):
+    """Leads still waiting: a `from` event without a `to` event."""
+
+    from_: Match = Field(alias="from")
+    """Event that opens the wait."""
+    to: Match
+    """Event that closes it."""
+    older_than: Duration | None = None
+    """Only leads waiting longer than this."""
+    clock: Clock = "calendar"
+    """business or calendar hours for older_than."""
+
+
+MEASURE_KINDS = ("count", "sum", "conversion", "within", "duration", "open")
+
+
+class Measure(Strict):
+    """How a KPI is computed from events: exactly one of the measure kinds."""
+
+    count: Match | None = None
+    """Distinct leads with a matching event in the period."""
+    sum: SumSpec | None = None
+    """Sum of lead value over leads with a matching event in the period."""
+    conversion: ConversionSpec | None = None
+    """Share of the period's `from` cohort that reached `to`."""
+    within: WithinSpec | None = None
+    """Share of the period's `from` cohort whose `to` event came in time."""
+    duration: DurationSpec | None = None
+    """Percentile of hours between `from` and `to`."""
+    open: OpenSpec | None = None
+    """Leads waiting for `to` (not period-bound); their ids are listed."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Measure:
+        given = [k for k in MEASURE_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "a measure has exactly one of: "
+                + ", ".join(MEASURE_KINDS)
+                + (f" (found {', '.join(given)})" if given else "")
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in MEASURE_KINDS if getattr(self, k) is not None)
+
+    @property
+    def spec(self) -> Any:
+        return getattr(self, self.kind)
+
+
+LEAD_COLUMNS = ("source", "segment", "hot", "owner")
+
+
+class Kpi(Strict):
+    """A number both teams agreed how to measure."""
+
+    kind: Literal["Kpi"]
+    """Always "Kpi"."""
+    id: Id
+    """Identifier of the KPI; commitments name it."""
+    name: str
+    """Name of the KPI."""
+    description: str | None = None
+    """What the number means, in plain words."""
+    unit: Unit
+    """count, ratio, hours or money."""
+    owner: Id | None = None
+    """Role that owns the number."""
+    measure: Measure
+    """How it is computed from funnel events."""
+    where: dict[str, Scalar | list[Scalar]] = Field(default_factory=dict)
+    """Lead filter: column (source, segment, hot, owner) or attribute → value or list of values."""
+
+
+# --- Agreements ----------------------------------------------------------
+
+
+TargetValue = Number | str
+
+
+class Target(Strict):
+    """The agreed bound(s) of a commitment."""
+
+    min: TargetValue | None = None
+    """At least this much (counts, money: numbers; ratios: 0.95 or "95%"; hours: "4h")."""
+    max: TargetValue | None = None
+    """At most this much."""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Target:
+        if self.min is None and self.max is None:
+            raise ValueError("a target needs min, max or both")
+        return self
+
+
+class Commitment(Strict):
+    """One measurable promise of one side to the other."""
+
+    id: Id
+    """Identifier of the commitment, unique within the agreement."""
+    by: Id | list[Id] | None = None
+    """Team(s) making the promise."""
+    to: Id | list[Id] | None = None
+    """Team(s) the promise is made to."""
+    text: str
+    """The promise in one sentence."""
+    kpi: Id
+    """The KPI that measures it."""
+    target: Target
+    """The agreed bound(s) in the KPI's unit."""
+    warn: TargetValue | None = None
+    """A softer bound: between warn and target the status is at_risk instead of breached."""
+    per: Per
+    """Measurement period: day, week, month, quarter (calendar) or 30d, 90d (rolling)."""
+
+    @property
+    def by_teams(self) -> list[str]:
+        return _as_list(self.by)
+
+    @property
+    def to_teams(self) -> list[str]:
+        return _as_list(self.to)
+
+
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+class Handoff(Strict):
+    """What Marketing hands over with each lead."""
+
+    required_fields: list[str] = Field(default_factory=list)
+    """Fields every handed-over lead carries."""
+
+
+class Agreement(Strict):
+    """What the teams agreed, approved by owners of both sides."""
+
+    kind: Literal["Agreement"]
+    """Always "Agreement"."""
+    id: Id
+    """Identifier of the agreement; its wiki page is agreements/<id>/."""
+    title: str
+    """Title of the agreement."""
+    parties: list[Id]
+    """Teams bound by the agreement."""
+    owners: list[Id]
+    """Roles that approve changes; both sides must be represented."""
+    status: Literal["draft", "active", "retired"]
+    """draft, active or retired; only active agreements are measured."""
+    effective: Date | None = None
+    """Date from which it applies."""
+    review_by: Date | None = None
+    """Date by which the owners review it again."""
+    summary: str | None = None
+    """What the agreement is about, in a paragraph."""
+    commitments: list[Commitment]
+    """The measurable promises."""
+    handoff: Handoff | None = None
+    """What is handed over with each lead."""
+
+
+class Ritual(Strict):
+    """A recurring meeting of both teams."""
+
+    kind: Literal["Ritual"]
+    """Always "Ritual"."""
+    id: Id
+    """Identifier of the ritual."""
+    name: str
+    """Name of the meeting."""
+    cadence: Literal["weekly", "biweekly", "monthly", "quarterly"]
+    """How often it meets."""
+    attendees: list[Id] = Field(default_factory=list)
+    """Role ids that attend."""
+    purpose: str | None = None
+    """Why the meeting exists."""
+    agenda: list[str] = Field(default_factory=list)
+    """Standing agenda items."""
+
+
+# --- Maturity diagnostic -------------------------------------------------
+
+
+class Statement(Strict):
+    """A statement each team scores from 1 (not at all) to 5 (fully)."""
+
+    id: Id
+    """Identifier of the statement."""
+    text: str
+    """The statement."""
+
+
+class Band(Strict):
+    """A score range that maps to a relationship stage."""
+
+    stage: MaturityStage
+    """undefined, defined, aligned or integrated."""
+    min: int
+    """Lowest score in the band (inclusive)."""
+    max: int
+    """Highest score in the band (inclusive)."""
+
+
+class Questionnaire(Strict):
+    """The relationship-maturity diagnostic."""
+
+    kind: Literal["Questionnaire"]
+    """Always "Questionnaire"."""
+    id: Id
+    """Identifier of the questionnaire."""
+    title: str | None = None
+    """Question shown above the statements."""
+    statements: list[Statement]
+    """Statements scored 1–5."""
+    bands: list[Band]
+    """Score ranges to stages, covering every possible score without gaps or overlaps."""
+
+
+class Assessment(Strict):
+    """One round of the diagnostic."""
+
+    kind: Literal["Assessment"]
+    """Always "Assessment"."""
+    id: Id
+    """Identifier of the round."""
+    questionnaire: Id
+    """The questionnaire answered."""
+    date: Date
+    """When the round was held."""
+    responses: dict[str, list[Annotated[int, Field(ge=1, le=5)]]]
+    """Team id → scores 1–5, one per statement, in statement order."""
+    notes: str | None = None
+    """What the teams concluded."""
+
+
+Document = (
+    WorkspaceDoc
+    | Team
+    | Role
+    | Stage
+    | Term
+    | Kpi
+    | Agreement
+    | Ritual
+    | Questionnaire
+    | Assessment
+)
+
+KINDS: dict[str, type[Strict]] = {
+    "Workspace": WorkspaceDoc,
+    "Team": Team,
+    "Role": Role,
+    "Stage": Stage,
+    "Term": Term,
+    "Kpi": Kpi,
+    "Agreement": Agreement,
+    "Ritual": Ritual,
+    "Questionnaire": Questionnaire,
+    "Assessment": Assessment,
+}

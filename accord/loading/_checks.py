@@ -1,0 +1,274 @@
+"""The document checker behind `accord.loading.validate.check_workspace`.
+
+`Checker` validates each document against its model as it is added, then
+checks what spans documents: one Workspace, unique ids, the calendar, people,
+references that resolve and measures that fit their KPI's unit; the agreement
+and arithmetic checks come from `accord.loading._agreement_checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import ValidationError
+
+from accord.domain import model as m
+from accord.domain.calendar import parse_hours
+from accord.domain.clock import Clock, today_in
+from accord.domain.errors import Problem
+from accord.domain.workspace import Workspace
+from accord.loading._agreement_checks import AgreementChecks, where_of
+from accord.loading._messages import describe, problems_from, suggest
+from accord.loading._yaml import Document
+from accord.loading._yaml import Path as NodePath
+
+AGREEMENTS_DIR = "agreements"
+MEASURE_UNITS = {
+    "count": "count",
+    "sum": "money",
+    "conversion": "ratio",
+    "within": "ratio",
+    "duration": "hours",
+    "open": "count",
+}
+
+
+def _zone_or_utc(settings: m.WorkspaceDoc) -> ZoneInfo:
+    """The workspace's zone, or UTC while its name is wrong (reported on its own)."""
+    try:
+        return ZoneInfo(settings.calendar.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class Checker(AgreementChecks):
+    def __init__(self, root: Path, today: dt.date | None, now: Clock) -> None:
+        self.root = root
+        self._today = today
+        self._now = now
+        self.today = today or dt.date.min
+        """The date review dates are judged against (set in `finish`, once the
+        workspace's zone is known, unless given)."""
+        self.problems: list[Problem] = []
+        self.docs: list[tuple[Document, m.Strict]] = []
+        self.first: dict[tuple[str, str], Document] = {}
+        self.saw_workspace = False
+        """A document said ``kind: Workspace`` (even if it had errors)."""
+        self.unreadable = False
+        """A file could not be loaded, so it may hold the Workspace."""
+        self.duplicate_people = False
+        self.shadowed_people: set[str] = set()
+        """Members of a Team that was dropped as a duplicate."""
+        """Person ids repeat, so who holds a role is ambiguous."""
+
+    # --- per document -------------------------------------------------------
+
+    def add(self, doc: Document) -> None:
+        kinds = ", ".join(m.KINDS)
+        if "kind" not in doc.data:
+            self.problems.append(
+                doc.problem((), f"document has no 'kind'; add 'kind:' with one of: {kinds}")
+            )
+            return
+        kind = doc.data["kind"]
+        if kind == "Workspace":
+            self.saw_workspace = True
+        if not isinstance(kind, str):
+            self.problems.append(
+                doc.problem(
+                    ("kind",), f"kind must be text, found {describe(kind)}; one of: {kinds}"
+                )
+            )
+            return
+        if kind not in m.KINDS:
+            self.problems.append(
+                doc.problem(
+                    ("kind",), f"unknown kind '{kind}'{suggest(kind, m.KINDS)} (kinds: {kinds})"
+                )
+            )
+            return
+        model = m.KINDS[kind]
+        try:
+            obj = model.model_validate(doc.data)
+        except ValidationError as exc:
+            self.problems.extend(problems_from(exc, doc, model))
+            return
+        if kind != "Workspace":
+            key = (kind, doc.data["id"])
+            if key in self.first:
+                other = self.first[key]
+                for here, there in ((doc, other), (other, doc)):
+                    self.problems.append(
+                        here.problem(
+                            ("id",),
+                            f"duplicate {kind} id '{key[1]}': also defined at "
+                            f"{where_of(there, ('id',))}; ids must be unique per kind",
+                        )
+                    )
+                if isinstance(obj, m.Team):
+                    # its members are not lost: do not report them as unknown people
+                    self.shadowed_people.update(p.id for p in obj.members)
+                    self.duplicate_people = True
+                return
+            self.first[key] = doc
+        self.docs.append((doc, obj))
+
+    # --- across documents ---------------------------------------------------
+
+    def finish(self, any_files: bool) -> Workspace | None:
+        workspaces = [(d, o) for d, o in self.docs if isinstance(o, m.WorkspaceDoc)]
+        if not workspaces:
+            if not any_files:
+                self.problems.append(
+                    Problem(
+                        AGREEMENTS_DIR, 1, 1, "no agreement files: add YAML files under agreements/"
+                    )
+                )
+            elif not self.saw_workspace and not self.unreadable:
+                self.problems.append(
+                    Problem(
+                        AGREEMENTS_DIR,
+                        1,
+                        1,
+                        "no Workspace document; add exactly one document with 'kind: Workspace'",
+                    )
+                )
+            return None
+        first_doc = workspaces[0][0]
+        for doc, _ in workspaces[1:]:
+            self.problems.append(
+                doc.problem(
+                    ("kind",),
+                    "a second Workspace document; there must be exactly one (the first is at "
+                    f"{where_of(first_doc, ('kind',))}); merge them",
+                )
+            )
+        settings = workspaces[0][1]
+        assert isinstance(settings, m.WorkspaceDoc)
+        ws = Workspace(self.root, settings)
+        self.today = self._today or today_in(_zone_or_utc(settings), self._now)
+        ws.sources[("Workspace", "workspace")] = first_doc
+        self._check_calendar(first_doc, settings)
+        for doc, obj in self.docs:
+            if isinstance(obj, m.WorkspaceDoc):
+                continue
+            kind = doc.data["kind"]
+            ws.table(kind)[obj.id] = obj  # type: ignore[index, attr-defined]
+            ws.sources[(kind, obj.id)] = doc  # type: ignore[attr-defined]
+        self._check_people(ws)
+        self._check_references(ws)
+        self._check_agreements(ws)
+        self._check_questionnaires(ws)
+        self._check_arithmetic(ws)
+        return ws
+
+    def _check_calendar(self, doc: Document, settings: m.WorkspaceDoc) -> None:
+        cal = settings.calendar
+        try:
+            ZoneInfo(cal.timezone)
+            if "/" not in cal.timezone and cal.timezone != "UTC":
+                raise ZoneInfoNotFoundError(cal.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zones = available_timezones()
+            self.problems.append(
+                doc.problem(
+                    ("calendar", "timezone"),
+                    f"unknown time zone '{cal.timezone}'; use an IANA name such as "
+                    f"Europe/Amsterdam{suggest(cal.timezone, zones)}",
+                )
+            )
+        try:
+            parse_hours(cal.hours)
+        except ValueError as exc:
+            self.problems.append(doc.problem(("calendar", "hours"), f"calendar.hours: {exc}"))
+
+    def _check_people(self, ws: Workspace) -> None:
+        seen: dict[str, tuple[Document, int]] = {}
+        for team in ws.teams.values():
+            doc = ws.sources[("Team", team.id)]
+            ids = [p.id for p in team.members]
+            for i, person in enumerate(team.members):
+                if person.id in seen:
+                    odoc, oi = seen[person.id]
+                    pos = odoc.at(("members", oi, "id"))
+                    self.duplicate_people = True
+                    self.problems.append(
+                        doc.problem(
+                            ("members", i, "id"),
+                            f"duplicate person id '{person.id}': also defined at "
+                            f"{odoc.file}:{pos.line}:{pos.col}; a person belongs to one team",
+                        )
+                    )
+                else:
+                    seen[person.id] = (doc, i)
+            if team.lead is not None and team.lead not in ids:
+                self.problems.append(
+                    doc.problem(
+                        ("lead",),
+                        f"lead '{team.lead}' is not a member of team '{team.id}'"
+                        f"{suggest(team.lead, ids)} (members: {', '.join(ids) or 'none'}); "
+                        "add them to members or choose a member",
+                    )
+                )
+
+    def _check_match(self, ws: Workspace, doc: Document, path: NodePath, match: m.Match) -> None:
+        stage = match if isinstance(match, str) else match.stage
+        if stage is not None:
+            sub = path if isinstance(match, str) else (*path, "stage")
+            self._ref(doc, sub, stage, "stage", ws.stages)
+
+    def _check_references(self, ws: Workspace) -> None:
+        people = ws.people
+        for role in ws.roles.values():
+            doc = ws.sources[("Role", role.id)]
+            self._ref(doc, ("team",), role.team, "team", ws.teams)
+            for i, holder in enumerate(role.holders):
+                if holder not in self.shadowed_people:
+                    self._ref(doc, ("holders", i), holder, "person", people)
+        orders: dict[int, str] = {}
+        for stage in ws.funnel:
+            doc = ws.sources[("Stage", stage.id)]
+            self._ref(doc, ("owner",), stage.owner, "team", ws.teams)
+            if stage.order in orders:
+                self.problems.append(
+                    doc.problem(
+                        ("order",),
+                        f"order {stage.order} is also used by stage '{orders[stage.order]}'; "
+                        "each stage needs its own place in the funnel",
+                    )
+                )
+            orders.setdefault(stage.order, stage.id)
+            for letter in ("responsible", "accountable", "consulted", "informed"):
+                for i, role_id in enumerate(getattr(stage.raci, letter)):
+                    self._ref(doc, ("raci", letter, i), role_id, "role", ws.roles)
+        for kpi in ws.kpis.values():
+            doc = ws.sources[("Kpi", kpi.id)]
+            if kpi.owner is not None:
+                self._ref(doc, ("owner",), kpi.owner, "role", ws.roles)
+            kind = kpi.measure.kind
+            spec = kpi.measure.spec
+            base: NodePath = ("measure", kind)
+            if kind == "count":
+                self._check_match(ws, doc, base, spec)
+            elif kind == "sum":
+                self._check_match(ws, doc, (*base, "of"), spec.of)
+            elif kind == "conversion":
+                self._ref(doc, (*base, "from"), spec.from_, "stage", ws.stages)
+                self._ref(doc, (*base, "to"), spec.to, "stage", ws.stages)
+            else:
+                self._check_match(ws, doc, (*base, "from"), spec.from_)
+                self._check_match(ws, doc, (*base, "to"), spec.to)
+            if MEASURE_UNITS[kind] != kpi.unit and not (kind == "sum" and kpi.unit == "count"):
+                self.problems.append(
+                    doc.problem(
+                        ("unit",),
+                        f"unit '{kpi.unit}' does not fit measure '{kind}', which gives "
+                        f"{MEASURE_UNITS[kind]}; set unit: {MEASURE_UNITS[kind]}",
+                    )
+                )
+        for ritual in ws.rituals.values():
+            doc = ws.sources[("Ritual", ritual.id)]
+            for i, role_id in enumerate(ritual.attendees):
+                self._ref(doc, ("attendees", i), role_id, "role", ws.roles)

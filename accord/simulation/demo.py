@@ -1,0 +1,278 @@
+"""`accord demo`: a realistic workspace with a year of git history and funnel data.
+
+The demo starts from the demo team's agreements (``agreements/`` of this
+repository, shipped inside the package as well) and replays how they grew over
+a year as a series of dated commits by both teams' people — pull requests that
+raised targets, added an agreement, moved files and added assessments — so the
+wiki has change history and ``accord status --at`` has earlier versions to
+judge by. Then it fills the event store with simulated funnel data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from accord.domain.errors import AccordError
+from accord.loading.roundtrip import dump_all, find_doc, load_all, resolve
+
+MARKER = ".accord-demo"
+
+
+def source_agreements() -> Path:
+    """The demo team's agreements: the repository's, else the copy inside the package."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package.parent / "agreements", package / "_demo" / "agreements"):
+        if (candidate / "workspace.yaml").is_file():
+            return candidate
+    raise AccordError("the demo agreements are missing from this installation")
+
+
+Files = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One past pull request, described by how to undo it on the final files."""
+
+    days_ago: int
+    subject: str
+    author: str
+    email: str
+    undo: Callable[[Files], None]
+
+
+def _edit(file: str, kind: str, ident: str, path: list[Any], old: Any) -> Callable[[Files], None]:
+    """Undo: set the value at `path` back to `old` (None deletes the key)."""
+
+    def undo(files: Files) -> None:
+        if file not in files:
+            return
+        docs = load_all(files[file])
+        doc = find_doc(docs, kind, ident)
+        found = resolve(doc, path) if doc is not None else None
+        if found is None:
+            return
+        container, key = found
+        if old is None:
+            del container[key]
+        else:
+            container[key] = old
+        files[file] = dump_all(docs, files[file])
+
+    return undo
+
+
+def _drop_doc(file: str, kind: str, ident: str) -> Callable[[Files], None]:
+    def undo(files: Files) -> None:
+        if file not in files:
+            return
+        docs = load_all(files[file])
+        kept = [
+            d
+            for d in docs
+            if not (isinstance(d, dict) and d.get("kind") == kind and d.get("id") == ident)
+        ]
+        if len(kept) != len(docs):
+            files[file] = dump_all(kept, files[file])
+
+    return undo
+
+
+def _drop_file(file: str) -> Callable[[Files], None]:
+    def undo(files: Files) -> None:
+        files.pop(file, None)
+
+    return undo
+
+
+def _move(old: str, new: str) -> Callable[[Files], None]:
+    def undo(files: Files) -> None:
+        if new in files:
+            files[old] = files.pop(new)
+
+    return undo
+
+
+SLA = "agreements/agreements/marketing-sales-sla.yaml"
+M = ("Femke van Dijk", "femke.vandijk@roosterwerk.example")  # Head of Marketing
+S = ("Ruben Visser", "ruben.visser@roosterwerk.example")  # Head of Sales
+
+HISTORY: list[Change] = [
+    Change(
+        300,
+        "Glossary: add ICP and churn (#3)",
+        *M,
+        _drop_doc("agreements/glossary.yaml", "Term", "churn"),
+    ),
+    Change(
+        270,
+        "Tighten hot-lead callback to 4 working hours (#5)",
+        *S,
+        _edit(
+            "agreements/kpis.yaml", "Kpi", "hot-lead-response", ["measure", "within", "limit"], "8h"
+        ),
+    ),
+    Change(
+        240,
+        "Merge pull request #7 from roosterwerk/handover-agreement",
+        *S,
+        _drop_file("agreements/agreements/sales-cs-handover.yaml"),
+    ),
+    Change(
+        200,
+        "Add the May relationship assessment (#9)",
+        *M,
+        _drop_doc("agreements/maturity/assessments.yaml", "Assessment", "maturity-2026-05"),
+    ),
+    Change(
+        150,
+        "Raise the SQL target to 120 a month (#12)",
+        *M,
+        _edit(
+            SLA,
+            "Agreement",
+            "marketing-sales-sla",
+            ["commitments", {"id": "sql-volume"}, "target", "min"],
+            100,
+        ),
+    ),
+    Change(
+        149,
+        "SQL volume: warn below 100 instead of failing at once (#12)",
+        *S,
+        _edit(
+            SLA,
+            "Agreement",
+            "marketing-sales-sla",
+            ["commitments", {"id": "sql-volume"}, "warn"],
+            None,
+        ),
+    ),
+    Change(
+        120,
+        "Move the speed KPIs to their own file (#14)",
+        *S,
+        _move("agreements/kpis.yaml", "agreements/kpis/speed.yaml"),
+    ),
+    Change(
+        60,
+        "Draft: co-create content with Sales (!16)",
+        *M,
+        _drop_file("agreements/agreements/content-co-creation.yaml"),
+    ),
+    Change(
+        10,
+        "Add the November relationship assessment (#18)",
+        *M,
+        _drop_doc("agreements/maturity/assessments.yaml", "Assessment", "maturity-2026-11"),
+    ),
+]
+
+
+def _git(root: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **(env or {})}
+    )
+
+
+def write_history(target: Path, *, today: dt.date, history: list[Change] = HISTORY) -> int:
+    """Write the agreements into `target` as a git repository with dated commits.
+
+    Returns:
+        The number of commits made.
+    """
+    src = source_agreements()
+    final: Files = {
+        "agreements/" + p.relative_to(src).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(src.rglob("*"))
+        if p.is_file() and p.suffix in (".yaml", ".yml")
+    }
+    versions: list[Files] = []
+    state = dict(final)
+    for change in reversed(history):
+        versions.append(dict(state))
+        change.undo(state)
+    versions.append(state)
+    versions.reverse()  # versions[0] is the oldest; versions[i + 1] is after history[i]
+    target.mkdir(parents=True, exist_ok=True)
+    _git(target, "init", "-q", "-b", "main")
+    _git(target, "config", "user.name", "Accord demo")
+    _git(target, "config", "user.email", "demo@accord.invalid")
+    (target / ".gitignore").write_text(".accord/\nsite/\n", encoding="utf-8")
+    config = src.parent / "mkdocs.yml"
+    mkdocs = config.read_text(encoding="utf-8") if config.is_file() else _MKDOCS
+    (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    (target / "docs").mkdir(exist_ok=True)
+    (target / "docs" / "how-we-work.md").write_text(_HOW_WE_WORK, encoding="utf-8")
+    steps = [(365, "Initial agreements from the kick-off workshop", M[0], M[1])] + [
+        (c.days_ago, c.subject, c.author, c.email) for c in history
+    ]
+    for files, (days_ago, subject, author, email) in zip(versions, steps, strict=True):
+        agreements = target / "agreements"
+        if agreements.exists():
+            shutil.rmtree(agreements)
+        for name, text in files.items():
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        when = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(10, 30), dt.UTC)
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
+        env = {
+            "GIT_AUTHOR_NAME": author,
+            "GIT_AUTHOR_EMAIL": email,
+            "GIT_AUTHOR_DATE": stamp,
+            "GIT_COMMITTER_NAME": author,
+            "GIT_COMMITTER_EMAIL": email,
+            "GIT_COMMITTER_DATE": stamp,
+        }
+        _git(target, "add", "-A")
+        _git(target, "commit", "-q", "--allow-empty", "-m", subject, env=env)
+    (target / MARKER).write_text("built by `accord demo`; safe to delete\n", encoding="utf-8")
+    return len(steps)
+
+
+def prepare_target(target: Path) -> None:
+    """Make `target` empty for a new demo; refuse to touch a directory that holds other work."""
+    if not target.exists():
+        return
+    if not any(target.iterdir()):
+        return
+    if not (target / MARKER).exists():
+        raise AccordError(
+            f"{target} exists and is not an Accord demo; choose an empty or new directory"
+        )
+    shutil.rmtree(target)
+
+
+_MKDOCS = """\
+site_name: Roosterwerk agreements
+theme:
+  name: material
+  features: [navigation.instant, search.suggest, search.highlight]
+plugins:
+  - search
+  - accord
+markdown_extensions:
+  - admonition
+  - tables
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+"""
+
+_HOW_WE_WORK = """\
+# How we work
+
+Every rule on this wiki lives as YAML in the `agreements/` folder of this
+repository. To change one, open a pull request: the owners of both sides are
+asked to approve it, and the page's change history shows it once merged.
+"""
