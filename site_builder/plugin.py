@@ -7,15 +7,15 @@ Thin on purpose: `site_builder.pages` writes the Markdown, this module only
   its YAML source, and a small stylesheet (`on_files`),
 * leaves the pages' raw HTML history lists out of their Markdown
   (`generate_pages` with ``defer``): Python-Markdown would only pass them
-  through, at a high cost for long histories. The lists are written and
-  sanitized with nh3 elsewhere while MkDocs converts the Markdown — in a
-  forked process, or on a worker thread (`site_builder._lists`);
+  through, at a high cost for long histories. The lists are written at once
+  and sanitized with nh3 on a worker thread while MkDocs converts the
+  Markdown (`site_builder._lists`);
 * sanitizes the HTML of the generated pages with nh3 (`on_page_content`),
   leaving an HTML comment where each history list goes, and puts the
   sanitized lists back only after the search plugin indexed the page
   (`on_page_context`, lowest priority): the history lists stay out of the
   search index, whose HTML parse of them was most of the build (docs/wiki.md);
-* writes the generated pages' ``<title>`` escaped (`on_post_page`; HAZARDS 23).
+* writes the generated pages' ``<title>`` escaped (`on_post_page`): MkDocs does not escape it.
 
 A hand-written ``index.md`` becomes the introduction of the generated home
 page; any other hand-written page with the path of a generated one wins over
@@ -26,7 +26,6 @@ unavailable" at info level. Every hook returns early when ``enabled`` is false.
 
 from __future__ import annotations
 
-import gc
 import html
 import os
 import posixpath
@@ -47,7 +46,7 @@ from accord import AccordError, LoadError, ValidationFailed, load_workspace
 from accord.domain.clock import Clock, system_now, today_in
 from accord.domain.workspace import Workspace
 from accord.history import History, entity_history
-from site_builder._lists import Lists, Render, lists_for
+from site_builder._lists import Lists, Render
 from site_builder._sanitize import sanitize_html
 from site_builder.config import AccordConfig
 from site_builder.pages import generate_pages, page_sources
@@ -68,7 +67,7 @@ _CSS = """\
 
 
 class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
-    """Adds the agreements wiki (SPEC §6) to a MkDocs site."""
+    """Adds the agreements wiki (docs/reference/formats.md) to a MkDocs site."""
 
     supports_multiple_instances = False
 
@@ -78,7 +77,6 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.generated: set[str] = set()
         self.tokens: dict[str, list[str]] = {}  # page → placeholders of its history lists
         self.lists: Lists | None = None
-        self.frozen = False
         self.clock: Clock = system_now
         """Today's date for review badges comes from it (`build_site` hands its own)."""
 
@@ -91,7 +89,6 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         root = (base / self.config.workspace).resolve()
         self.workspace = _load(root)
         self.history = entity_history(root)
-        self._freeze()
         _report(self.history, strict=self.config.strict_history)
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
@@ -117,7 +114,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         pages = generate_pages(
             ws, self.history, today=today_in(ws.tz, self.clock), intro=intro, defer=defer
         )
-        self.lists = lists_for(renders)
+        self.lists = Lists(renders)
         sources = page_sources(ws)
         docs_dir = Path(config.docs_dir).resolve()
         self.generated = set()
@@ -180,28 +177,9 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.workspace = None
         self.history = None
         self._close_lists()
-        self._unfreeze()
 
     def on_build_error(self, *, error: Exception) -> None:
         self._close_lists()
-        self._unfreeze()
-
-    def _freeze(self) -> None:
-        """Keep what the build has read so far out of the cycle collector's scans.
-
-        The history (tens of thousands of objects at 5,000 commits) lives as
-        long as the build, and every full collection would walk it again
-        (about 60 ms of a 2.4 s build at that size). Undone at the end of the
-        build; left alone when something else froze objects already.
-        """
-        if not self.frozen and gc.get_freeze_count() == 0:
-            gc.freeze()
-            self.frozen = True
-
-    def _unfreeze(self) -> None:
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
 
     def _close_lists(self) -> None:
         self.tokens = {}
@@ -244,7 +222,7 @@ def _report(history: History, *, strict: bool) -> None:
 
 
 def _fix_title(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Re-escape the ``<title>`` of a generated page (HAZARDS 23).
+    """Re-escape the ``<title>`` of a generated page (MkDocs writes titles unescaped).
 
     Material writes ``{{ page.title | striptags }}``, and Jinja's striptags
     turns the escaped title back into raw characters, so a ``</title>`` in a

@@ -8,22 +8,21 @@ Provides:
   ``(kind, id)``, not by file name, so moving a document to another file keeps
   its history.
 * `files_at(root, when)` — the agreement files as committed in the last commit
-  at or before an instant: the agreements "in force" at that time (SPEC §4).
+  at or before an instant: the agreements "in force" at that time
+  (docs/reference/metrics.md).
 * `uncommitted_files(root)` — agreement files with changes git has not committed.
 * `pr_url` / `commit_url` — links for a commit given the Workspace's ``repo_url``.
 
-How (`accord.history._walk`): one ``git log --first-parent --raw -z`` over the folder
-lists every change, newest first; while it is still writing, the walk steps
-back from the files at the revision, one ``git cat-file --batch`` process
-reading the earlier versions of the changed files a batch at a time. A
-version that differs from the one read before it only in values is read
-from its changed lines (`accord.history._line_yaml`), any other is parsed whole
-without the position index the validator needs — falling back to
-`accord.loading._yaml.parse_documents` for anything unusual, so errors read the
-same. Only the entities of each commit's changed files are diffed. A file
-that cannot be parsed at some commit is noted and keeps its last readable
-version (the walk then goes oldest first over the entries already read).
-Merges count once, as the change they brought to the branch.
+How (`accord.history._walk`): one ``git log --first-parent --raw -z`` over the
+folder lists every change; while git is still writing it, one
+``git cat-file --batch`` process reads the versions the changes name, a batch
+at a time, and each version is parsed once (kept by blob id) without the
+position index the validator needs — falling back to
+`accord.loading.parse_documents` for anything unusual, so errors read the
+same. The commits are then gone through oldest first, diffing only the
+entities of each commit's changed files. A file that cannot be parsed at
+some commit is noted and keeps its last readable version. Merges count once,
+as the change they brought to the branch.
 
 When history cannot be read (git missing, not a repository, a repository owned
 by another user) `entity_history` returns a `History` with ``available`` false

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from accord.domain.errors import HistoryError
+from accord.history._cache import cache_file
 from accord.history._commits import Commit, History, commit_url, parse_pr, pr_url
 from accord.history._git import (
     Blobs,
@@ -51,6 +52,10 @@ def entity_history(root: Path, agreements_dir: str = "agreements", rev: str = "H
 
     Raises:
         HistoryError: when `rev` is given but does not name a commit.
+
+    When git ignores ``.accord/history-cache.json`` in the workspace, the
+    parsed file versions are kept there, so the next call parses only the
+    versions that are new (`accord.history._cache`).
     """
     try:
         repo = open_repo(root)
@@ -64,7 +69,7 @@ def entity_history(root: Path, agreements_dir: str = "agreements", rev: str = "H
         if sha is None:
             history.note = "Change history is not available: nothing has been committed yet."
         else:
-            walk(repo, sha, agreements_dir, history)
+            walk(repo, sha, agreements_dir, history, cache_file(repo))
     except HistoryError as exc:
         return History(
             available=False, shallow=repo.shallow, note=f"Change history is not available: {exc}."

@@ -1,10 +1,11 @@
 """Running git for `accord.history`: the log stream and the blob reader.
 
 Provides `run_git` (one git command, with a fix in the error when known — e.g. a
-repository with "dubious ownership"), `open_repo` (the workspace's place in the
-repository and whether it is a shallow clone), `resolve_rev`, `Blobs` (one
-``git cat-file --batch`` process, read a batch of objects per round trip) and
-`read_log` (``git log --first-parent --raw -z`` parsed while git is still writing).
+repository with "dubious ownership"), `is_ignored` (whether git ignores a path),
+`open_repo` (the workspace's place in the repository and whether it is a
+shallow clone), `resolve_rev`, `Blobs` (one ``git cat-file --batch`` process,
+read a batch of objects per round trip) and `read_log`
+(``git log --first-parent --raw -z`` parsed while git is still writing).
 """
 
 from __future__ import annotations
@@ -70,6 +71,16 @@ def _explain(root: Path, stderr: bytes) -> str:
         return f"{root} is not in a git repository"
     lines = [line for line in text.splitlines() if line.strip()]
     return f"git failed: {lines[0] if lines else 'unknown error'}"
+
+
+def is_ignored(root: Path, path: str) -> bool:
+    """Whether git ignores `path` (relative to `root`, no wildcards) and does not track it."""
+    command = ["git", "-C", str(root), "check-ignore", "-q", "--", path]  # no pathspec magic
+    try:
+        proc = subprocess.run(command, capture_output=True, env=_env(), check=False)
+    except OSError:
+        return False
+    return proc.returncode == 0
 
 
 @dataclass(frozen=True)

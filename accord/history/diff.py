@@ -44,7 +44,6 @@ __all__ = [
     "FieldChange",
     "Op",
     "diff_entity",
-    "diff_entity_at",
     "diff_snapshots",
     "entity_key",
     "format_value",
@@ -137,70 +136,6 @@ def diff_entity(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[
     out: list[FieldChange] = []
     _diff(old, new, "", out)
     return out
-
-
-Path = tuple[str | int, ...]
-"""Keys and list indexes from an entity's root to one of its values."""
-
-
-def diff_entity_at(
-    old: dict[str, Any], new: dict[str, Any], paths: list[Path]
-) -> list[FieldChange]:
-    """`diff_entity(old, new)` when `new` is `old` with the values at `paths` replaced.
-
-    The same result, found by looking at `paths` only. Every key and list
-    item must be in both versions (values replaced, nothing added or
-    removed), and `paths` must be in document order — as
-    `accord.history._line_yaml` gives them.
-    """
-    trie: dict[Any, Any] = {}
-    for path in paths:
-        node = trie
-        for step in path[:-1]:
-            child = node.setdefault(step, {})
-            if child is _WHOLE:
-                break  # the whole value is replaced anyway
-            node = child
-        else:
-            node[path[-1]] = _WHOLE
-    out: list[FieldChange] = []
-    _diff_along(old, new, trie, "", out)
-    return out
-
-
-_WHOLE = object()  # in a path trie: this value itself was replaced
-
-
-def _diff_along(
-    old: Any, new: Any, trie: dict[Any, Any], path: str, out: list[FieldChange]
-) -> None:
-    """`_diff(old, new, path, out)`, descending only into the keys and items in `trie`."""
-    if type(old) is dict and type(new) is dict:
-        prefix = f"{path}." if path else ""
-        for key, sub in trie.items():
-            was, value = old[key], new[key]
-            if was is value or (type(was) is str and type(value) is str and was == value):
-                continue
-            if sub is _WHOLE:
-                _diff(was, value, prefix + key, out)
-            else:
-                _diff_along(was, value, sub, prefix + key, out)
-        return
-    if (
-        type(old) is list
-        and type(new) is list
-        and all(sub is not _WHOLE and "id" not in sub for sub in trie.values())
-    ):  # items keep their ids: they match by position
-        ids = _ids(old)
-        if ids is not None:
-            for i, sub in trie.items():
-                _diff_along(old[i], new[i], sub, f"{path}[{ids[i]}]", out)
-            return
-        if _positional(old, new):
-            for i, sub in trie.items():
-                _diff_along(old[i], new[i], sub, f"{path}[{i}]", out)
-            return
-    _diff(old, new, path, out)
 
 
 def diff_snapshots(

@@ -9,7 +9,7 @@
 * `load_all`, `dump_all`, `find_doc`, `resolve` — round-trip edits that keep comments.
 """
 
-from accord.loading._quick import plain_scalar, quick_documents
+from accord.loading._quick import quick_documents
 from accord.loading._yaml import (
     MAX_BYTES,
     MAX_DEPTH,
@@ -53,7 +53,6 @@ __all__ = [
     "load_bytes",
     "load_workspace",
     "parse_documents",
-    "plain_scalar",
     "quick_documents",
     "resolve",
     "resolve_plain",

@@ -66,7 +66,8 @@ _MapStart, _MapEnd = ev.MappingStartEvent, ev.MappingEndEvent
 _PLAIN: dict[str, Any] = {}  # plain scalar → its value: agreements repeat their words
 
 
-def plain_scalar(text: str) -> Any:
+def _plain_scalar(text: str) -> Any:
+    """The value of a plain scalar (`resolve_plain`), remembered for the words repeated."""
     value = _PLAIN.get(text, _PLAIN)
     if value is _PLAIN:
         value = resolve_plain(text)
@@ -83,7 +84,7 @@ def _quick_node(get: Any, event: Any, depth: int) -> Any:
         value = event.value
         style = event.style
         if not style and event.implicit[0]:
-            return plain_scalar(value)
+            return _plain_scalar(value)
         if style == '"' and _SUSPECT.search(value):
             raise _Unusual
         return value
@@ -104,7 +105,7 @@ def _quick_node(get: Any, event: Any, depth: int) -> Any:
                 raise _Unusual
             key: Any = child.value
             if not child.style and child.implicit[0]:
-                key = plain_scalar(key)
+                key = _plain_scalar(key)
                 if type(key) is not str:
                     raise _Unusual
             elif child.style == '"' and _SUSPECT.search(key):

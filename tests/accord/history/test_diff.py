@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from accord.history.diff import (
     FieldChange,
     diff_entity,
-    diff_entity_at,
     diff_snapshots,
     entity_key,
     format_value,
@@ -200,79 +196,3 @@ def test_diff_snapshots_reports_only_changed_entities() -> None:
     assert [c.describe() for c in result[("Kpi", "k")]] == ["unit: count → ratio"]
     assert result[("Role", "sdr")][0].op == "added"
     assert result[("Term", "sql")][0].op == "removed"
-
-
-# --- diff_entity_at: the same result from the changed paths alone ------------------
-
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-3, 3),
-    st.sampled_from([0.0, 1.0, 1.5, "1", "a", "b", "id", "80%", ""]),
-)
-
-
-def _values(depth: int = 3) -> st.SearchStrategy[Any]:
-    if depth == 0:
-        return scalars
-    inner = _values(depth - 1)
-    keys = st.sampled_from(["id", "a", "b", "target", "min", "text"])
-    with_ids = st.lists(
-        st.fixed_dictionaries({"id": st.sampled_from(["x", "y", "z", 1])}, optional={"a": inner}),
-        max_size=3,
-    )
-    return st.one_of(
-        scalars,
-        st.dictionaries(keys, inner, max_size=4),
-        st.lists(inner, max_size=3),
-        with_ids,
-    )
-
-
-def _paths(node: Any, here: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Every path below `node`, in document order."""
-    found: list[tuple[Any, ...]] = []
-    items = node.items() if type(node) is dict else enumerate(node) if type(node) is list else ()
-    for key, child in items:
-        found.append(here + (key,))
-        found += _paths(child, here + (key,))
-    return found
-
-
-def _replaced(node: Any, path: tuple[Any, ...], value: Any) -> Any:
-    if not path:
-        return value
-    copy = dict(node) if type(node) is dict else list(node)
-    copy[path[0]] = _replaced(node[path[0]], path[1:], value)
-    return copy
-
-
-@settings(max_examples=400, deadline=None)
-@given(
-    old=st.dictionaries(st.sampled_from(["kind", "title", "commitments", "owners", "bands"]),
-                        _values(), min_size=1),
-    picks=st.lists(st.tuples(st.integers(0, 50), _values(2)), min_size=1, max_size=4),
-)  # fmt: skip
-def test_diff_entity_at_equals_diff_entity(
-    old: dict[str, Any], picks: list[tuple[int, Any]]
-) -> None:
-    every = _paths(old)
-    chosen: dict[tuple[Any, ...], Any] = {}
-    for index, value in picks:
-        path = every[index % len(every)]
-        if not any(path[: len(p)] == p or p[: len(path)] == path for p in chosen):
-            chosen[path] = value  # no path inside another: one value per line
-    new = old
-    for path, value in chosen.items():
-        new = _replaced(new, path, value)
-    paths = sorted(chosen, key=every.index)
-    assert diff_entity_at(old, new, paths) == diff_entity(old, new)
-
-
-def test_diff_entity_at_names_items_by_id() -> None:
-    old = _agreement()
-    new = _replaced(old, ("commitments", 1, "target", "min"), "85%")
-    (change,) = diff_entity_at(old, new, [("commitments", 1, "target", "min")])
-    assert change.describe() == "commitments[sql-quality].target.min: 80% → 85%"
-    renamed = _replaced(old, ("commitments", 0, "id"), "sql-count")
-    assert diff_entity_at(old, renamed, [("commitments", 0, "id")]) == diff_entity(old, renamed)

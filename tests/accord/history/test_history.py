@@ -274,12 +274,21 @@ def test_reads_the_log_once(story: Repo, monkeypatch: pytest.MonkeyPatch) -> Non
     entity_history(story.root)
     assert sum("log" in cmd for cmd in calls) == 1
     # a fixed set of commands, none per file or per commit: where the repository is,
-    # HEAD, uncommitted files, the files at HEAD, the log, and one blob reader
+    # HEAD, uncommitted files, whether a cache may be kept, the log, and one blob reader
     subcommands = sorted(next(a for a in cmd[1:] if a in _GIT_SUBCOMMANDS) for cmd in calls)
-    assert subcommands == ["cat-file", "log", "ls-tree", "rev-parse", "rev-parse", "status"]
+    assert subcommands == ["cat-file", "check-ignore", "log", "rev-parse", "rev-parse", "status"]
 
 
-_GIT_SUBCOMMANDS = {"cat-file", "log", "ls-tree", "rev-parse", "status", "rev-list", "show"}
+_GIT_SUBCOMMANDS = {
+    "cat-file",
+    "check-ignore",
+    "log",
+    "ls-tree",
+    "rev-parse",
+    "status",
+    "rev-list",
+    "show",
+}
 
 
 def test_files_at_returns_the_version_in_force(story: Repo) -> None:
@@ -514,7 +523,7 @@ def test_log_read_in_small_pieces_gives_the_same_history(
     import accord.history._walk as walk_module
 
     monkeypatch.setattr(git_module, "_CHUNK", 7)  # records split anywhere
-    monkeypatch.setattr(walk_module._Reader, "BATCH", 2)
+    monkeypatch.setattr(walk_module._Versions, "BATCH", 2)
     again = entity_history(story.root)
     assert [c.sha for c in again.commits] == [c.sha for c in hist.commits]
     assert [c.changes for c in again.commits] == [c.changes for c in hist.commits]
