@@ -7,7 +7,7 @@ does not import MkDocs at import time: only `site_builder.plugin`,
 `site_builder.config` and `site_builder.build` do.
 """
 
-from site_builder._measure import describe_measure, format_target
+from accord.present import describe_measure, format_target
 from site_builder.pages import generate_pages, page_sources
 
 __all__ = ["describe_measure", "format_target", "generate_pages", "page_sources"]

@@ -16,13 +16,13 @@ from accord.domain import model as m
 from accord.domain.workspace import Workspace
 from accord.history import History
 from accord.history.diff import EntityKey
+from accord.present import format_target
 from site_builder._changes import (
     Defer,
     Memo,
     history_section,
     relative,
 )
-from site_builder._measure import format_target
 from site_builder._render import anchor, escape, link, text
 from site_builder.i18n import Labels
 
@@ -176,7 +176,7 @@ class Ctx:
         bounds = ws.bounds.get((agreement.id, c.id))
         if kpi is None or bounds is None:
             return text(c.target.model_dump(exclude_none=True))
-        return text(format_target(bounds, kpi.unit))
+        return text(format_target(bounds, kpi.unit, warn=False))
 
 
 def heading_list(items: Iterable[str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accord.domain import model as m
 from accord.domain.workspace import maturity
-from site_builder._measure import describe_filter, describe_measure
+from accord.present import describe_filter, describe_measure
 from site_builder._pages_common import Ctx, Terms, finish, heading_list, keys_of, section
 from site_builder._render import anchor, code, link, paragraphs, safe_label, text
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from accord.domain import model as m
 from accord.domain.workspace import maturity
+from accord.present import describe_measure, format_value
 from site_builder._changes import (
     changelog_entries,
     changelog_html,
 )
-from site_builder._measure import describe_measure, format_value
 from site_builder._pages_common import Ctx, Terms, heading_list, section
 from site_builder._render import code, link, text
 

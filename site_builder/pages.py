@@ -1,4 +1,4 @@
-"""The wiki's pages as plain Markdown, independent of MkDocs (SPEC §6).
+"""The wiki's pages as plain Markdown, independent of MkDocs (docs/reference/formats.md).
 
 `generate_pages(ws, history, today=...)` returns ``{relative path: Markdown}``:
 
@@ -20,7 +20,7 @@ Every page about entities ends with their change history. Text from YAML and
 git passes through `site_builder._render` (escaped), links are built here
 from ids, and headings and labels follow the Workspace ``language``. Pages
 start with front matter ``render_macros: false`` so template plugins
-(mkdocs-macros) leave them alone (HAZARDS 25). The Markdown uses tables,
+(mkdocs-macros) leave them alone. The Markdown uses tables,
 nested lists, raw ``<a id>`` anchors, ``<span class="accord-badge">`` and
 ``mermaid`` fences, which most Markdown site builders understand.
 """
@@ -31,8 +31,8 @@ import datetime as dt
 
 from accord.domain.workspace import Workspace
 from accord.history import History
+from accord.present import describe_measure
 from site_builder._changes import Defer
-from site_builder._measure import describe_measure
 from site_builder._pages_common import Ctx
 from site_builder._pages_kinds import (
     _assessment,

@@ -9,13 +9,8 @@ from zoneinfo import ZoneInfo
 
 from accord.domain.workspace import Workspace
 from accord.metrics import CommitmentResult, Period
-from tui.logic import (
-    format_bounds,
-    format_projection,
-    format_value,
-    kpi_in_words,
-    status_label,
-)
+from accord.present import format_projection, status_label
+from tui.logic import format_bounds, format_value, kpi_in_words
 from tui.owners import role_line
 
 Line = tuple[str, str]
@@ -54,7 +49,7 @@ def kpi_lines(ws: Workspace, key: tuple[str, str]) -> list[Line]:
     kpi = ref.kpi
     lines: list[Line] = [
         ("KPI", f"{kpi.name} ({kpi.id}, unit: {kpi.unit})"),
-        ("Measures", kpi_in_words(kpi, ws.stages, ref.commitment.per)),
+        ("Measures", kpi_in_words(kpi, ws, ref.commitment.per)),
     ]
     if kpi.description:
         lines.append(("Meaning", kpi.description))

@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
+from accord import present
 from accord.domain import model as m
 from accord.domain.calendar import BusinessCalendar, period_bounds
 from accord.domain.clock import parse_instant
-from accord.domain.workspace import Bounds
+from accord.domain.measures import kind_of
+from accord.domain.workspace import Bounds, Workspace
 
 Status = Literal["breached", "at_risk", "on_track", "met", "no_data"]
 Clock = Literal["business", "calendar"]
@@ -31,15 +33,6 @@ T = TypeVar("T")
 
 PERIODS: tuple[str, ...] = ("day", "week", "month", "quarter")
 """The periods `p` cycles through for the funnel."""
-
-_STATUS_LABEL: dict[str, tuple[str, str]] = {
-    "breached": ("✖", "breached"),
-    "at_risk": ("▲", "at risk"),
-    "on_track": ("●", "on track"),
-    "met": ("✔", "met"),
-    "no_data": ("○", "no data"),
-    "evaluating": ("…", "evaluating"),
-}
 
 STATUS_STYLE: dict[str, str] = {
     "breached": "error",
@@ -51,93 +44,15 @@ STATUS_STYLE: dict[str, str] = {
 """Status → the theme variable (without `$`) that colours it."""
 
 
-def status_label(status: str) -> str:
-    """``"✖ breached"``: a symbol and a word, readable without colour."""
-    symbol, word = _STATUS_LABEL.get(status, ("?", status.replace("_", " ")))
-    return f"{symbol} {word}"
-
-
-# --- numbers -----------------------------------------------------------------
-
-
-def _group(number: float) -> str:
-    if number == int(number):
-        return f"{int(number):,}"
-    return f"{number:,.1f}"
-
-
-def format_hours(hours: float) -> str:
-    """Hours as ``45m``, ``3h 15m``, ``2d 4h`` (rounded to the minute)."""
-    if not math.isfinite(hours):
-        return "—"
-    sign = "-" if hours < 0 else ""
-    minutes = round(abs(hours) * 60)
-    if minutes < 60:
-        return f"{sign}{minutes}m"
-    if minutes < 48 * 60:
-        h, mins = divmod(minutes, 60)
-        return f"{sign}{h}h" if mins == 0 else f"{sign}{h}h {mins:02d}m"
-    d, rest = divmod(minutes, 24 * 60)
-    h = rest // 60
-    return f"{sign}{d}d" if h == 0 else f"{sign}{d}d {h}h"
-
-
-def format_money(amount: float) -> str:
-    """Compact money: ``950``, ``45.3k``, ``1.2M``."""
-    size = abs(amount)
-    if size >= 1_000_000:
-        return f"{amount / 1_000_000:.1f}M"
-    if size >= 10_000:
-        return f"{amount / 1000:.1f}k"
-    return _group(round(amount, 2))
-
-
 def format_value(value: float | None, unit: str, *, cohort: int | None = None) -> str:
-    """A KPI value in its unit; `None` is "no data", with the cohort size when known.
-
-    A ratio over an empty cohort is "no data (0 leads)", never 100% (HAZARDS 30).
-    """
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "no data" if cohort is None else f"no data ({cohort} leads)"
-    if unit == "ratio":
-        percent = value * 100
-        return f"{percent:.0f}%" if percent == round(percent) else f"{percent:.1f}%"
-    if unit == "hours":
-        return format_hours(value)
-    if unit == "money":
-        return format_money(value)
-    return _group(value)
+    """A KPI value as the dashboard shows it: `accord.present.format_value`, with money
+    compact (``45.3k``) for its narrow cells."""
+    return present.format_value(value, unit, cohort=cohort, compact=True)
 
 
 def format_bounds(bounds: Bounds, unit: str, *, warn: bool = True) -> str:
-    """The target as ``≥ 120``, ``≤ 4h`` or ``90%–100%`` (and ``(warn 90%)`` if `warn`)."""
-    if bounds.min is not None and bounds.max is not None:
-        text = f"{format_value(bounds.min, unit)}–{format_value(bounds.max, unit)}"
-    elif bounds.min is not None:
-        text = f"≥ {format_value(bounds.min, unit)}"
-    elif bounds.max is not None:
-        text = f"≤ {format_value(bounds.max, unit)}"
-    else:
-        text = "—"
-    if warn and bounds.warn is not None:
-        text += f" (warn {format_value(bounds.warn, unit)})"
-    return text
-
-
-def format_projection(projected: float | None, unit: str) -> str:
-    """Pace: ``→ 130`` (where the period ends at this rate), or ``—`` without pace."""
-    if projected is None:
-        return "—"
-    if unit == "count" and math.isfinite(projected):
-        projected = float(round(projected))
-    return f"→ {format_value(projected, unit)}"
-
-
-def format_conversion(ratio: float | None) -> str:
-    """Conversion between two funnel stages; ``—`` when the previous stage is empty."""
-    if ratio is None:
-        return "—"
-    return format_value(ratio, "ratio")
+    """A target as the dashboard shows it (`accord.present.format_target`, money compact)."""
+    return present.format_target(bounds, unit, warn=warn, compact=True)
 
 
 def bar(fraction: float, width: int) -> str:
@@ -271,72 +186,14 @@ def matches(query: str, *fields: object) -> bool:
 # --- KPI definitions in plain words ---------------------------------------------
 
 
-def _event(match: m.Match, stages: dict[str, m.Stage]) -> str:
-    ev = m.as_match(match)
-    if ev.type == "entered" and ev.stage:
-        stage = stages.get(ev.stage)
-        return f"entered {stage.name if stage else ev.stage}"
-    if ev.stage:
-        stage = stages.get(ev.stage)
-        return f"{ev.type} ({stage.name if stage else ev.stage})"
-    return ev.type
-
-
-def _clock_words(clock: str) -> str:
-    return "working hours" if clock == "business" else "calendar hours"
-
-
-def kpi_in_words(kpi: m.Kpi, stages: dict[str, m.Stage], per: str | None = None) -> str:
-    """What a KPI counts, in one or two plain sentences."""
-    from accord.domain.units import format_hours as short_hours
-
-    measure = kpi.measure
-    spec = measure.spec
-    period = f" in each {per}" if per and per not in ("30d", "90d") else ""
+def kpi_in_words(kpi: m.Kpi, ws: Workspace, per: str | None = None) -> str:
+    """What a KPI counts (`accord.present.describe_measure`), and over which period."""
+    text = present.describe_measure(kpi, ws)
     if per in ("30d", "90d"):
-        period = f" in the last {per[:-1]} days"
-    if measure.kind == "count":
-        text = f"Counts the leads that {_event(spec, stages)}{period}."
-    elif measure.kind == "sum":
-        text = f"Adds up the {spec.field} of the leads that {_event(spec.of, stages)}{period}."
-    elif measure.kind == "conversion":
-        src = stages.get(spec.from_)
-        dst = stages.get(spec.to)
-        limit = f" within {short_hours(spec.within)}" if spec.within is not None else ""
-        text = (
-            f"Of the leads that first entered {src.name if src else spec.from_}{period}, "
-            f"the share that reached {dst.name if dst else spec.to}{limit}."
-        )
-    elif measure.kind == "within":
-        text = (
-            f"Of the leads that {_event(spec.from_, stages)}{period}, the share that "
-            f"{_event(spec.to, stages)} within {short_hours(spec.limit)} "
-            f"({_clock_words(spec.clock)}); leads still inside their deadline are not counted yet."
-        )
-    elif measure.kind == "duration":
-        pct = f"{spec.percentile:g}"
-        name = "median" if pct == "50" else f"{pct}th percentile"
-        text = (
-            f"The {name} of the {_clock_words(spec.clock)} between when a lead "
-            f"{_event(spec.from_, stages)} and when it {_event(spec.to, stages)}{period}."
-        )
-    else:  # open
-        older = (
-            f" for more than {short_hours(spec.older_than)} ({_clock_words(spec.clock)})"
-            if spec.older_than is not None
-            else ""
-        )
-        text = (
-            f"The leads that {_event(spec.from_, stages)} and are still waiting to be "
-            f"{_event(spec.to, stages)}{older}, right now (not bound to a period)."
-        )
-    if kpi.where:
-        conditions = ", ".join(
-            f"{key} is {' or '.join(map(str, value)) if isinstance(value, list) else value}"
-            for key, value in kpi.where.items()
-        )
-        text += f" Only leads where {conditions}."
-    return text
+        return f"{text}; the period is the last {per[:-1]} days."
+    if per and kind_of(kpi.measure).period_bound:
+        return f"{text}; the period is one {per}."
+    return f"{text}."
 
 
 def open_clock(kpi: m.Kpi) -> Clock:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import CommitmentResult
+from accord.present import format_conversion, format_projection, status_label
 from tui.data import Snapshot, StageRow, WaitingLead
 from tui.logic import (
     PER_SHORT,
@@ -20,11 +21,8 @@ from tui.logic import (
     clip,
     format_age,
     format_bounds,
-    format_conversion,
-    format_projection,
     format_value,
     matches,
-    status_label,
 )
 
 

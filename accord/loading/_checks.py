@@ -18,6 +18,7 @@ from accord.domain import model as m
 from accord.domain.calendar import parse_hours
 from accord.domain.clock import Clock, today_in
 from accord.domain.errors import Problem
+from accord.domain.measures import KINDS, kind_of
 from accord.domain.workspace import Workspace
 from accord.loading._agreement_checks import AgreementChecks, where_of
 from accord.loading._messages import describe, problems_from, suggest
@@ -25,14 +26,8 @@ from accord.loading._yaml import Document
 from accord.loading._yaml import Path as NodePath
 
 AGREEMENTS_DIR = "agreements"
-MEASURE_UNITS = {
-    "count": "count",
-    "sum": "money",
-    "conversion": "ratio",
-    "within": "ratio",
-    "duration": "hours",
-    "open": "count",
-}
+MEASURE_UNITS = {name: kind.unit for name, kind in KINDS.items()}
+"""The unit each measure kind gives (`accord.domain.measures`)."""
 
 
 def _zone_or_utc(settings: m.WorkspaceDoc) -> ZoneInfo:
@@ -247,25 +242,19 @@ class Checker(AgreementChecks):
             doc = ws.sources[("Kpi", kpi.id)]
             if kpi.owner is not None:
                 self._ref(doc, ("owner",), kpi.owner, "role", ws.roles)
-            kind = kpi.measure.kind
-            spec = kpi.measure.spec
-            base: NodePath = ("measure", kind)
-            if kind == "count":
-                self._check_match(ws, doc, base, spec)
-            elif kind == "sum":
-                self._check_match(ws, doc, (*base, "of"), spec.of)
-            elif kind == "conversion":
-                self._ref(doc, (*base, "from"), spec.from_, "stage", ws.stages)
-                self._ref(doc, (*base, "to"), spec.to, "stage", ws.stages)
-            else:
-                self._check_match(ws, doc, (*base, "from"), spec.from_)
-                self._check_match(ws, doc, (*base, "to"), spec.to)
-            if MEASURE_UNITS[kind] != kpi.unit and not (kind == "sum" and kpi.unit == "count"):
+            kind = kind_of(kpi.measure)
+            base: NodePath = ("measure", kind.name)
+            for where, ref in kind.references(kpi.measure.spec):
+                if isinstance(ref, str) and kind.stages_only:
+                    self._ref(doc, (*base, *where), ref, "stage", ws.stages)
+                else:
+                    self._check_match(ws, doc, (*base, *where), ref)
+            if kpi.unit not in (kind.unit, *kind.also_fits):
                 self.problems.append(
                     doc.problem(
                         ("unit",),
-                        f"unit '{kpi.unit}' does not fit measure '{kind}', which gives "
-                        f"{MEASURE_UNITS[kind]}; set unit: {MEASURE_UNITS[kind]}",
+                        f"unit '{kpi.unit}' does not fit measure '{kind.name}', which gives "
+                        f"{kind.unit}; set unit: {kind.unit}",
                     )
                 )
         for ritual in ws.rituals.values():

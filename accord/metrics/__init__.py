@@ -1,4 +1,4 @@
-"""The metric engine (SPEC §4): commitments evaluated against the event store.
+"""The metric engine (docs/reference/metrics.md): commitments evaluated against the event store.
 
 Provides:
 

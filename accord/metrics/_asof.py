@@ -1,4 +1,5 @@
-"""Which agreements count at an instant (SPEC §4): the workspace as committed then."""
+"""Which agreements count at an instant: the workspace as committed then
+(docs/reference/metrics.md)."""
 
 from __future__ import annotations
 

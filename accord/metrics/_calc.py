@@ -4,8 +4,6 @@ instant (see `accord.metrics._engine`)."""
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,12 +12,13 @@ from sqlalchemy import Connection, bindparam
 
 from accord.domain import model as m
 from accord.domain.calendar import elapsed_fraction
+from accord.domain.measures import Row, Value
 from accord.domain.workspace import Workspace
 from accord.metrics import _sql
 from accord.metrics._results import CommitmentResult, Period
 from accord.metrics._scope import window_of
-from accord.metrics._state import Row, State
-from accord.metrics._status import decide, has_pace, nearest_rank, project
+from accord.metrics._state import State
+from accord.metrics._status import decide, has_pace, project
 from accord.store import events
 
 _MAX_IN = 5000
@@ -105,18 +104,19 @@ class Calc:
     def load(self, conn: Connection, st: State, only: Sequence[str] | None = None) -> None:
         """Compute `st` in full, or (with `only`) recompute those leads' part of it."""
         at = self.at
-        if st.kind == "open":
+        kind = st.measure
+        if not kind.period_bound:
             st.window = None
         elif only is None:
             st.window = window_of(self.ws, st.ref, at)
-        assert st.kind == "open" or st.window is not None
+        assert not kind.period_bound or st.window is not None
         start = st.window[0] if st.window else None
-        if st.kind in ("count", "sum"):
+        if kind.amount is not None:
             assert start is not None
             st.amount = self._amount(conn, st, start, None, None)
             return
         from_m, to_m = st.matchers
-        is_open = st.kind == "open"
+        is_open = not kind.period_bound
         if only is None:
             full = _sql.cohort(from_m, to_m, st.flt, start, at, open_only=is_open)
             st.rows = {}
@@ -161,7 +161,7 @@ class Calc:
         seen: _sql.Seen | None,
     ) -> Decimal:
         (match,) = st.matchers
-        build = _sql.count_leads if st.kind == "count" else _sql.sum_value
+        build = _sql.count_leads if st.measure.amount == "count" else _sql.sum_value
         if only is None or seen is None:
             value = conn.execute(
                 build(match, st.flt, start, self.at, only=only, seen=seen)
@@ -179,17 +179,7 @@ class Calc:
         return Decimal(0) if value is None else Decimal(str(value))
 
     def _row(self, st: State, first_at: dt.datetime, to_at: dt.datetime | None) -> Row:
-        spec = st.spec
-        if st.kind == "within":
-            return Row(first_at, to_at, self.deadline(first_at, spec.limit, spec.clock))
-        if st.kind == "open" and spec.older_than is not None:
-            # A deadline already passed is not kept: the lead waits from now on (most
-            # of an all-time list; saves a datetime per lead).
-            deadline = self.deadline(first_at, spec.older_than, spec.clock)
-            return Row(first_at, to_at, None if self.at > deadline else deadline)
-        if st.kind == "duration" and to_at is not None:
-            return Row(first_at, to_at, None, self.hours(first_at, to_at, spec.clock))
-        return Row(first_at, to_at)
+        return st.measure.row(st.spec, first_at, to_at, self)
 
     def plan(self, conn: Connection, st: State, delta: Delta) -> _Plan | None:
         """Which leads of `st` the newly visible events may change (None: none, or `st`
@@ -203,15 +193,16 @@ class Calc:
         for all commitments sharing the `from`): had the lead an earlier one, it is kept
         out of a period's cohort (or already was in or out of an `open` list) as before.
         """
-        if st.kind != "open":
+        kind = st.measure
+        if kind.period_bound:
             window = window_of(self.ws, st.ref, self.at)
             if window != st.window:
                 self.load(conn, st)
                 return None
-        assert st.kind == "open" or st.window is not None
+        assert not kind.period_bound or st.window is not None
         start = st.window[0] if st.window is not None else None
         plan = _Plan(start)
-        if st.kind in ("count", "sum"):
+        if kind.amount is not None:
             for lead, (_, latest) in _new(delta, st.matchers[0]).items():
                 if start is None or latest >= start:
                     plan.sure.add(lead)
@@ -241,7 +232,7 @@ class Calc:
         if len(leads) > _MAX_IN:
             self.load(conn, st)
             return
-        if st.kind in ("count", "sum"):
+        if st.measure.amount is not None:
             assert st.window is not None
             st.amount += self._amount(conn, st, st.window[0], leads, seen)
         else:
@@ -249,38 +240,15 @@ class Calc:
 
     # --- values ---------------------------------------------------------------------
 
-    def value(self, st: State) -> tuple[float | None, int | None, list[str] | None]:
+    def value(self, st: State) -> Value:
         """(value, cohort size, lead ids) of a state as of `self.at`."""
-        at = self.at
-        if st.kind == "count":
-            return int(st.amount), int(st.amount), None
-        if st.kind == "sum":
-            return float(st.amount), None, None
-        if not st.ready:
-            st.build(at)
-        if st.kind == "conversion":
-            n = len(st.rows)
-            return (st.converted / n if n else None), n, None
-        if st.kind == "within":
-            decided = st.met + bisect_left(st.sorted_, at)  # missed: deadline passed
-            return (st.met / decided if decided else None), decided, None
-        if st.kind == "duration":
-            return nearest_rank(st.sorted_, st.spec.percentile, ordered=True), len(st.sorted_), None
-        while st.pending and st.pending[0][0] < at:
-            deadline, first_at, lead = heapq.heappop(st.pending)
-            now = st.rows.get(lead)
-            if now is None or now.first_at != first_at or now.deadline != deadline:
-                continue  # stale: the lead's row changed since
-            st.wait(first_at, lead)
-        if st.shared is None:
-            st.shared = st.ids.copy()
-        return len(st.shared), len(st.shared), st.shared
+        return st.value(self.at)
 
     def result(self, st: State) -> CommitmentResult:
         ref = st.ref
         value, cohort, ids = self.value(st)
         per = ref.commitment.per
-        paced = has_pace(st.kind, per)
+        paced = has_pace(st.measure, per)
         projected = None
         if paced and value is not None:
             raw = project(value, elapsed_fraction(per, self.at, self.ws.tz))
@@ -299,4 +267,5 @@ class Calc:
             projected=projected,
             leads=ids,
             cohort=cohort,
+            ref=ref,
         )

@@ -39,12 +39,13 @@ from sqlalchemy import Connection, Select, func, select
 
 from accord.domain import model as m
 from accord.domain.clock import Clock, system_now
+from accord.domain.measures import Row, kind_of
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
 from accord.metrics._calc import P_AT, Calc, Delta, match_key
 from accord.metrics._results import CommitmentResult, Evaluation, Status, worst
 from accord.metrics._scope import in_force, measured, resolve_at
-from accord.metrics._state import Row, State, new_state
+from accord.metrics._state import State, new_state
 from accord.store import StoreInfo, events, store_info
 
 if TYPE_CHECKING:
@@ -66,10 +67,7 @@ def cost_rank(ref: CommitmentRef) -> int:
     """How expensive a commitment is to evaluate in full, roughly: 0 for a period-bound
     count or sum, 1 for a period-bound cohort (within, conversion, duration), 2 for
     `open` (all time) and rolling windows (``30d``, ``90d``)."""
-    kind = ref.kpi.measure.kind
-    if kind == "open" or ref.commitment.per in ("30d", "90d"):
-        return 2
-    return 0 if kind in ("count", "sum") else 1
+    return 2 if ref.commitment.per in ("30d", "90d") else kind_of(ref.kpi.measure).cost
 
 
 def assemble(
@@ -217,7 +215,7 @@ class Evaluator:
 
     def open_rows(self) -> list[tuple[State, dict[str, Row]]]:
         """The waiting leads of each `open` commitment, as of the last evaluation."""
-        return [(st, st.rows) for st in self._states if st.kind == "open"]
+        return [(st, st.rows) for st in self._states if not st.measure.period_bound]
 
 
 def evaluate_one(

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select
 
 from accord.domain.calendar import period_bounds
 from accord.domain.clock import Clock, system_now
+from accord.domain.measures import kind_of, nearest_rank
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
 from accord.metrics._asof import workspace_at
@@ -30,7 +31,7 @@ from accord.metrics._results import (
     Status,
     worst,
 )
-from accord.metrics._status import decide, nearest_rank
+from accord.metrics._status import decide
 from accord.store import events, leads
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def attention(
     with store.read() as conn:
         found: list[tuple[CommitmentRef, str, dt.datetime, float]] = []
         for ref in measured(ws, when):
-            if ref.kpi.measure.kind != "open":
+            if kind_of(ref.kpi.measure).period_bound:
                 continue
             st, calc = open_state(conn, ws, ref, when)
             _, _, ids = calc.value(st)

@@ -1,6 +1,6 @@
 """What an evaluation returns: plain, immutable values the CLI, dashboard and wiki render.
 
-`Evaluation.to_json()` is exactly the ``accord status --json`` shape of SPEC §5.
+`Evaluation.to_json()` is exactly the ``accord status --json`` shape (docs/reference/formats.md).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.domain.clock import iso_z
+from accord.domain.workspace import CommitmentRef
 from accord.store import StoreInfo
 
 Status = Literal["breached", "at_risk", "on_track", "met", "no_data"]
@@ -42,13 +43,16 @@ class CommitmentResult:
     period: Period | None
     value: float | None
     target: dict[str, Any]
-    """The target as written in YAML (SPEC §5 echoes it back)."""
+    """The target as written in YAML (``accord status --json`` echoes it back)."""
     status: Status
     projected: float | None = None
     leads: list[str] | None = None
     """Lead ids, for `open` measures."""
     cohort: int | None = None
     """How many leads the value is over (0 → "no data (0 leads)")."""
+    ref: CommitmentRef | None = field(default=None, compare=False, repr=False)
+    """The commitment itself (its agreement, KPI and bounds), so a face need not join
+    the result back to the workspace by ids. None only for hand-made results."""
 
     def to_json(self) -> dict[str, Any]:
         return {

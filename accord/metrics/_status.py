@@ -1,20 +1,18 @@
-"""The status rules of SPEC §4: value, bounds and pace → a commitment's status."""
+"""The status rules of docs/reference/metrics.md: value, bounds and pace → a commitment's status."""
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
-
+from accord.domain.measures import MeasureKind
 from accord.domain.workspace import Bounds
 from accord.metrics._results import Status, worst
 
-PACED_KINDS = ("count", "sum")
 ROLLING = ("30d", "90d")
 
 
-def has_pace(kind: str, per: str) -> bool:
-    """Pace applies to `count` and `sum` over calendar periods (not rolling windows)."""
-    return kind in PACED_KINDS and per not in ROLLING
+def has_pace(kind: MeasureKind, per: str) -> bool:
+    """Pace applies to the paced kinds (count, sum) over calendar periods, not rolling
+    windows."""
+    return kind.paced and per not in ROLLING
 
 
 def project(value: float, fraction: float) -> float | None:
@@ -25,7 +23,7 @@ def project(value: float, fraction: float) -> float | None:
 
 
 def decide(value: float | None, bounds: Bounds, *, paced: bool, projected: float | None) -> Status:
-    """The status of a commitment (SPEC §4).
+    """The status of a commitment (docs/reference/metrics.md).
 
     `paced` says the period is running and pace applies (count/sum, calendar period);
     `projected` is then the value projected to the period's end (None at the very
@@ -54,14 +52,3 @@ def decide(value: float | None, bounds: Bounds, *, paced: bool, projected: float
         else:
             found.append("met")
     return worst(found)
-
-
-def nearest_rank(values: list[float], percentile: float, *, ordered: bool = False) -> float | None:
-    """The nearest-rank `percentile` (0 < P <= 100) of `values` (already sorted when
-    `ordered`); None when empty."""
-    if not values:
-        return None
-    if not ordered:
-        values = sorted(values)
-    rank = math.ceil(Fraction(str(percentile)) * len(values) / 100)
-    return values[max(rank, 1) - 1]

@@ -1,23 +1,39 @@
-"""How Accord's numbers read to people: values, targets, statuses and periods.
+"""How Accord's numbers and rules read to people: one vocabulary for every face.
 
-One vocabulary for every face (the CLI's tables, the dashboard, the wiki). A status
-always carries a word and a symbol, never colour alone.
+The CLI's tables, the dashboard and the wiki show a value, a target, a status, a
+pace and a period with these functions, so the same number reads the same way
+everywhere; a status always carries a symbol and a word, never colour alone.
+`describe_measure` says what a KPI counts in one sentence.
 """
 
 from accord.present._format import (
     STATUS_LABEL,
+    format_conversion,
+    format_hours,
+    format_money,
     format_period,
+    format_projection,
     format_status,
     format_target,
     format_value,
+    status_label,
     status_table,
 )
+from accord.present._words import Phrases, describe_filter, describe_measure
 
 __all__ = [
+    "Phrases",
     "STATUS_LABEL",
+    "describe_filter",
+    "describe_measure",
+    "format_conversion",
+    "format_hours",
+    "format_money",
     "format_period",
+    "format_projection",
     "format_status",
     "format_target",
     "format_value",
+    "status_label",
     "status_table",
 ]

@@ -1,12 +1,16 @@
-"""Formatting evaluation results for people: values by unit, targets, periods, statuses.
+"""How a value, a target, a status, a pace and a period read — the same on every face.
 
-Used by ``accord status`` and available to the dashboard. Colour is never the only
-signal: every status has a word and a symbol.
+The CLI (`accord status`), the dashboard and the wiki show numbers with these
+functions only: a ratio is ``95%`` or ``64.2%``, a duration ``4h`` or ``2h 46m``,
+a count ``1,180``, money ``10,000`` (``45.3k`` where space is short), a target
+``≥ 95%`` (``(warn 90%)``), a pace ``→ 1,642``, and a status a symbol and a word
+(``✖ breached``), never colour alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -16,43 +20,115 @@ from accord.metrics import CommitmentResult, Evaluation, Status
 if TYPE_CHECKING:
     from rich.table import Table
 
-STATUS_LABEL: dict[Status, tuple[str, str, str]] = {
-    "breached": ("✗", "breached", "bold red"),
-    "at_risk": ("!", "at risk", "yellow"),
-    "on_track": ("→", "on track", "cyan"),
-    "met": ("✓", "met", "green"),
-    "no_data": ("·", "no data", "dim"),
+STATUS_LABEL: dict[str, tuple[str, str]] = {
+    "breached": ("✖", "breached"),
+    "at_risk": ("▲", "at risk"),
+    "on_track": ("●", "on track"),
+    "met": ("✔", "met"),
+    "no_data": ("○", "no data"),
+    "evaluating": ("…", "evaluating"),
 }
-"""Status → (symbol, words, rich style)."""
+"""Status → (symbol, words). "evaluating" is shown while a value is being computed."""
+
+_RICH_STYLE: dict[Status, str] = {
+    "breached": "bold red",
+    "at_risk": "yellow",
+    "on_track": "cyan",
+    "met": "green",
+    "no_data": "dim",
+}
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """`value` in its unit: ratio as %, hours as "3.5h", counts and money with separators."""
-    if value is None:
+def status_label(status: str) -> str:
+    """``"✖ breached"``: a symbol and a word, readable without colour."""
+    symbol, word = STATUS_LABEL.get(status, ("?", status.replace("_", " ")))
+    return f"{symbol} {word}"
+
+
+def _group(number: float) -> str:
+    if number == int(number):
+        return f"{int(number):,}"
+    return f"{number:,.1f}"
+
+
+def format_hours(hours: float) -> str:
+    """Hours as ``45m``, ``4h``, ``3h 15m``, ``2d 4h`` (rounded to the minute)."""
+    if not math.isfinite(hours):
         return "—"
+    sign = "-" if hours < 0 else ""
+    minutes = round(abs(hours) * 60)
+    if minutes < 60:
+        return f"{sign}{minutes}m"
+    if minutes < 48 * 60:
+        h, mins = divmod(minutes, 60)
+        return f"{sign}{h}h" if mins == 0 else f"{sign}{h}h {mins:02d}m"
+    d, rest = divmod(minutes, 24 * 60)
+    h = rest // 60
+    return f"{sign}{d}d" if h == 0 else f"{sign}{d}d {h}h"
+
+
+def format_money(amount: float, *, compact: bool = False) -> str:
+    """Money: ``10,000`` or ``1,234.5``; compact ``45.3k``, ``1.2M`` from 10,000 up."""
+    size = abs(amount)
+    if compact and size >= 1_000_000:
+        return f"{amount / 1_000_000:.1f}M"
+    if compact and size >= 10_000:
+        return f"{amount / 1000:.1f}k"
+    return _group(round(amount, 2))
+
+
+def format_value(
+    value: float | None, unit: str, *, cohort: int | None = None, compact: bool = False
+) -> str:
+    """A KPI value in its unit; `None` is "no data", with the cohort size when known.
+
+    A ratio over an empty cohort is "no data (0 leads)", never 100%.
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "no data" if cohort is None else f"no data ({cohort} leads)"
     if unit == "ratio":
-        return f"{value * 100:.1f}%"
+        percent = value * 100
+        return f"{percent:.0f}%" if percent == round(percent) else f"{percent:.1f}%"
     if unit == "hours":
-        return f"{value:,.1f}h"
+        return format_hours(value)
     if unit == "money":
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+        return format_money(value, compact=compact)
+    return _group(value)
 
 
-def format_target(bounds: Bounds, unit: str) -> str:
-    """ "≥ 120", "≤ 4.0h", "95.0%–100.0%", with "(warn …)" when a warn bound is set."""
-    parts = []
+def format_target(bounds: Bounds, unit: str, *, warn: bool = True, compact: bool = False) -> str:
+    """The target as ``≥ 120``, ``≤ 4h`` or ``90%–100%`` (and ``(warn 90%)`` if `warn`)."""
+
+    def value(v: float) -> str:
+        return format_value(v, unit, compact=compact)
+
     if bounds.min is not None and bounds.max is not None:
-        parts.append(f"{format_value(bounds.min, unit)}–{format_value(bounds.max, unit)}")
+        text = f"{value(bounds.min)}–{value(bounds.max)}"
     elif bounds.min is not None:
-        parts.append(f"≥ {format_value(bounds.min, unit)}")
+        text = f"≥ {value(bounds.min)}"
     elif bounds.max is not None:
-        parts.append(f"≤ {format_value(bounds.max, unit)}")
-    if bounds.warn is not None:
-        parts.append(f"(warn {format_value(bounds.warn, unit)})")
-    return " ".join(parts)
+        text = f"≤ {value(bounds.max)}"
+    else:
+        text = "—"
+    if warn and bounds.warn is not None:
+        text += f" (warn {value(bounds.warn)})"
+    return text
+
+
+def format_projection(projected: float | None, unit: str) -> str:
+    """Pace: ``→ 130`` (where the period ends at this rate), or ``—`` without pace."""
+    if projected is None:
+        return "—"
+    if unit in ("count", "money") and math.isfinite(projected):
+        projected = float(round(projected))  # a projection is no more exact than a unit
+    return f"→ {format_value(projected, unit)}"
+
+
+def format_conversion(ratio: float | None) -> str:
+    """Conversion between two funnel stages; ``—`` when the previous stage is empty."""
+    if ratio is None:
+        return "—"
+    return format_value(ratio, "ratio")
 
 
 def format_period(result: CommitmentResult, per: str, tz: ZoneInfo) -> str:
@@ -74,10 +150,9 @@ def format_period(result: CommitmentResult, per: str, tz: ZoneInfo) -> str:
 
 def format_status(result: CommitmentResult) -> str:
     """The status in words with its symbol; no data says over how many leads."""
-    symbol, words, _ = STATUS_LABEL[result.status]
     if result.status == "no_data" and result.cohort is not None:
-        return f"{symbol} {words} ({result.cohort} leads)"
-    return f"{symbol} {words}"
+        return f"{status_label(result.status)} ({result.cohort} leads)"
+    return status_label(result.status)
 
 
 def status_table(evaluation: Evaluation, ws: Workspace) -> Table:
@@ -94,26 +169,26 @@ def status_table(evaluation: Evaluation, ws: Workspace) -> Table:
             no_wrap=column not in ("Commitment", "Target"),
             min_width=22 if column == "Commitment" else None,
         )
-    bounds = {ref.key: ref for ref in ws.commitments(active_only=False)}
     for agreement_id, status in evaluation.agreements.items():
-        symbol, words, style = STATUS_LABEL[status]
         title = ws.agreements[agreement_id].title if agreement_id in ws.agreements else ""
         table.add_row(
             Text(f"{agreement_id} — {title}", style="bold"),
-            Text(f"{symbol} {words}", style=f"bold {style}"),
+            Text(status_label(status), style=f"bold {_RICH_STYLE[status]}"),
             end_section=False,
         )
         for result in evaluation.commitments:
             if result.agreement != agreement_id:
                 continue
-            ref = bounds.get((result.agreement, result.id))
+            ref = result.ref
             per = ref.commitment.per if ref else "month"
             table.add_row(
                 f"  {result.id} ({result.kpi})",
-                Text(format_status(result), style=STATUS_LABEL[result.status][2]),
+                Text(format_status(result), style=_RICH_STYLE[result.status]),
                 format_value(result.value, result.unit),
                 format_target(ref.bounds, result.unit) if ref else "",
-                format_value(result.projected, result.unit) if result.projected is not None else "",
+                format_projection(result.projected, result.unit)
+                if result.projected is not None
+                else "",
                 format_period(result, per, ws.tz),
             )
         table.add_section()

@@ -1,4 +1,5 @@
-"""`accord status`: the SPEC §5 JSON shape, the text table, --check, --at with git history."""
+"""`accord status`: the JSON shape (docs/reference/formats.md), the text table, --check,
+--at with git history."""
 
 from __future__ import annotations
 
@@ -98,9 +99,10 @@ def test_text_table(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     text = out.output
     assert "As of 2026-11-16 00:00 Europe/Amsterdam" in text
-    assert "sla — SLA" in text and "✗ breached" in text
-    assert "→ on track" in text and "≥ 10" in text and "12" in text
-    assert "16.7%" in text and "≥ 95.0% (warn 90.0%)" in text
+    # the one vocabulary (accord.present): the same words and symbols as the dashboard
+    assert "sla — SLA" in text and "✖ breached" in text
+    assert "● on track" in text and "≥ 10" in text and "→ 12" in text
+    assert "16.7%" in text and "≥ 95% (warn 90%)" in text
     assert "Nov 2026" in text and "open now" in text
 
 

@@ -257,7 +257,7 @@ class TestBindings:
             assert isinstance(app.screen, DetailScreen)
             assert app.screen.key == ("marketing-sales-sla", "hot-lead-callback")
             kpi = plain(app.screen.query_one("#detail-kpi", Static))
-            assert "within 4h (working hours)" in kpi
+            assert "within 4 working hours" in kpi
             history = app.screen.query_one("#detail-history", Static)
             await wait_for(pilot, lambda: "No changes recorded" in plain(history))
             assert "Hot leads contacted in time" in kpi
@@ -416,7 +416,7 @@ class TestRealStore:
             banner = main.query_one("#stale-banner", Banner)
             await wait_for(pilot, lambda: banner.display)
             assert "STALE" in banner.message and "funnel.db" in banner.message
-        assert not (root / "nowhere" / "funnel.db").exists()  # HAZARDS 26: never created
+        assert not (root / "nowhere" / "funnel.db").exists()  # never created
 
     async def test_corrupt_store_goes_stale_and_recovers(self, root: Path) -> None:
         db = root / "funnel.db"

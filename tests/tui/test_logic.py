@@ -22,15 +22,11 @@ from tui.logic import (
     describe_period,
     format_age,
     format_bounds,
-    format_conversion,
-    format_hours,
-    format_projection,
     format_value,
     kpi_in_words,
     matches,
     page_of,
     parse_as_of,
-    status_label,
 )
 from tui.owners import commitment_owners, stage_owners
 from tui.rows import attention_cells, commitment_cells, funnel_cells, parse_commitment_key
@@ -38,69 +34,11 @@ from tui.rows import attention_cells, commitment_cells, funnel_cells, parse_comm
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-class TestStatus:
-    @pytest.mark.parametrize(
-        ("status", "text"),
-        [
-            ("breached", "✖ breached"),
-            ("at_risk", "▲ at risk"),
-            ("on_track", "● on track"),
-            ("met", "✔ met"),
-            ("no_data", "○ no data"),
-        ],
-    )
-    def test_symbol_and_word_not_colour_only(self, status: str, text: str) -> None:
-        assert status_label(status) == text
-
-    def test_unknown_status_still_readable(self) -> None:
-        assert status_label("weird_one") == "? weird one"
-
-
-class TestNumbers:
-    @pytest.mark.parametrize(
-        ("value", "unit", "text"),
-        [
-            (57, "count", "57"),
-            (1234567, "count", "1,234,567"),
-            (12.5, "count", "12.5"),
-            (0.95, "ratio", "95%"),
-            (0.875, "ratio", "87.5%"),
-            (1.0, "ratio", "100%"),
-            (3.25, "hours", "3h 15m"),
-            (0.75, "hours", "45m"),
-            (52, "hours", "2d 4h"),
-            (950, "money", "950"),
-            (45300, "money", "45.3k"),
-            (1_200_000, "money", "1.2M"),
-        ],
-    )
-    def test_format_value_by_unit(self, value: float, unit: str, text: str) -> None:
-        assert format_value(value, unit) == text
-
-    def test_no_value_is_no_data_with_cohort_never_100_percent(self) -> None:
-        assert format_value(None, "ratio") == "no data"
-        assert format_value(None, "ratio", cohort=0) == "no data (0 leads)"
-        assert format_value(float("nan"), "ratio") == "no data"
-
-    def test_hours(self) -> None:
-        assert format_hours(4) == "4h"
-        assert format_hours(-1.5) == "-1h 30m"
-        assert format_hours(float("inf")) == "—"
-
-    def test_bounds(self) -> None:
-        assert format_bounds(Bounds(120, None, None), "count") == "≥ 120"
-        assert format_bounds(Bounds(None, 4, None), "hours") == "≤ 4h"
-        assert format_bounds(Bounds(0.95, None, 0.9), "ratio") == "≥ 95% (warn 90%)"
-        assert format_bounds(Bounds(0.95, None, 0.9), "ratio", warn=False) == "≥ 95%"
-        assert format_bounds(Bounds(0.9, 1.0, None), "ratio") == "90%–100%"
-        assert format_bounds(Bounds(None, None, None), "count") == "—"
-
-    def test_projection_and_conversion(self) -> None:
-        assert format_projection(None, "count") == "—"
-        assert format_projection(130.2, "count") == "→ 130"
-        assert format_projection(0.5, "ratio") == "→ 50%"
-        assert format_conversion(None) == "—"
-        assert format_conversion(57 / 410) == "13.9%"
+class TestDashboardNumbers:
+    def test_money_is_compact_in_the_narrow_cells(self) -> None:
+        assert format_value(45300, "money") == "45.3k"
+        assert format_bounds(Bounds(630_000, None, None), "money") == "≥ 630.0k"
+        assert format_value(0.875, "ratio") == "87.5%"  # the rest as everywhere
 
     def test_bar_uses_eighths_and_clamps(self) -> None:
         assert bar(1.0, 4) == "████"
@@ -179,17 +117,21 @@ class TestLists:
 class TestKpiWords:
     def test_every_measure_kind_in_plain_words(self, tmp_path: Path) -> None:
         ws = workspace(tmp_path)
-        assert kpi_in_words(ws.kpis["sqls-delivered"], ws.stages, "month") == (
-            "Counts the leads that entered Sales Qualified Lead in each month."
+        assert kpi_in_words(ws.kpis["sqls-delivered"], ws, "month") == (
+            "Number of leads that became Sales Qualified Lead in the period; "
+            "the period is one month."
         )
-        within = kpi_in_words(ws.kpis["hot-lead-response"], ws.stages, "month")
-        assert "within 4h (working hours)" in within
-        assert within.endswith("Only leads where hot is True.")
-        waiting = kpi_in_words(ws.kpis["hot-waiting"], ws.stages, "day")
-        assert "still waiting to be contacted for more than 4h" in waiting
-        duration = kpi_in_words(ws.kpis["time-to-contact"], ws.stages, "30d")
-        assert duration.startswith("The median of the calendar hours")
-        assert "in the last 30 days" in duration
+        within = kpi_in_words(ws.kpis["hot-lead-response"], ws, "month")
+        assert within == (
+            "Share of hot leads (hot = true) contacted within 4 working hours of becoming "
+            "Sales Qualified Lead; the period is one month."
+        )
+        waiting = kpi_in_words(ws.kpis["hot-waiting"], ws, "day")
+        assert "still waiting for being contacted, waiting longer than 4 working hours" in waiting
+        assert waiting.endswith("(listed by lead).")  # not bound to a period
+        duration = kpi_in_words(ws.kpis["time-to-contact"], ws, "30d")
+        assert duration.startswith("Median hours from becoming Sales Qualified Lead")
+        assert duration.endswith("the period is the last 30 days.")
 
 
 class TestRows:
@@ -220,7 +162,7 @@ class TestRows:
         )  # fmt: skip
         assert volume.trend == (98.0, 110, 125, 119, 131, 57)
         assert cells[2].trend == (0.97, 0.96, 0.91, 0.93, 0.875)  # no-data periods left out
-        assert cells[5].value == "(0 leads)"  # HAZARDS 30: never 100%
+        assert cells[5].value == "(0 leads)"  # never 100%
         assert cells[0].status == "breached"
 
     def test_commitment_cells_before_any_data_and_filtered(self, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from textual.renderables.sparkline import Sparkline
 from textual.widgets import DataTable
 
 from accord.domain.workspace import Workspace
+from accord.present import status_label
 from tui.data import Snapshot
-from tui.logic import status_label
 from tui.messages import CommitmentOpened, CommitmentSelected
 from tui.rows import LABEL_WIDTH, commitment_cells, parse_commitment_key
 from tui.widgets._style import status_style, theme_style
