@@ -140,10 +140,11 @@ def make_app(
 
     Args:
         workspace_path: the workspace directory.
-        store_url: event store URL (default: the workspace's, else ``.accord/funnel.db``).
+        store_url: the ``--store`` URL; unset, the environment's ``ACCORD_STORE``, the
+            workspace's ``store:``, else ``.accord/funnel.db`` (`accord.store.store_url`).
         refresh: seconds between incremental refreshes.
         at: show the numbers as of this instant instead of now, judged by the agreements
-            as committed then (SPEC §4).
+            as committed then (docs/reference/metrics.md).
         clock: "now" for live mode (default: the system clock; tests choose their own).
         workspace: an already loaded workspace (else it is loaded here).
         source: where snapshots come from (tests pass a fake; default: the store).
@@ -155,13 +156,13 @@ def make_app(
             then) have errors.
         HistoryError: `at` is older than every commit.
     """
-    from accord.store import resolve_url
+    from accord.store import store_url as resolve_store_url
 
     live = workspace or load_workspace(Path(workspace_path))
     ws, label = live, WORKING_TREE
     if at is not None:
         ws, label, _ = agreements_at(live.root, at)
-    src = source or StoreSource(resolve_url(live, store_url))
+    src = source or StoreSource(resolve_store_url(live, store_url))
     app = AccordApp(ws, src, refresh=refresh, at=at, per=per, clock=clock, history=history)
     app.live_ws, app.agreements = live, label
     return app

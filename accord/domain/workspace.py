@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # loading builds a Workspace; the domain only names the type
     from accord.loading import Document
 
 DEFAULT_STORE = "sqlite:///.accord/funnel.db"
+"""The store when neither ``--store``, ``ACCORD_STORE`` nor the workspace names one."""
 
 
 @dataclass(frozen=True)
@@ -159,17 +160,13 @@ class Workspace:
         )
 
     def store_url(self, override: str | None = None) -> str:
-        """The event store URL: `override`, else the workspace's, else the default.
+        """The event store URL: `override` (``--store``) > env ``ACCORD_STORE`` > the
+        workspace's ``store:`` > `DEFAULT_STORE`; see `accord.domain.settings.store_url`."""
+        # Imported here: settings imports this module, and only the commands that
+        # open a store pay for importing pydantic-settings.
+        from accord.domain.settings import store_url
 
-        A relative sqlite path is resolved against the workspace root.
-        """
-        url = override or self.settings.store or DEFAULT_STORE
-        prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
-            rel = url[len(prefix) :]
-            if rel and rel != ":memory:":
-                url = prefix + str((self.root / rel).resolve())
-        return url
+        return store_url(self, override)
 
     def source(self, kind: str, ident: str) -> Document | None:
         return self.sources.get((kind, ident))
@@ -215,7 +212,7 @@ class Workspace:
 
 
 def maturity(ws: Workspace, assessment: m.Assessment) -> dict[str, tuple[int, str | None]]:
-    """Team id (and "combined") → (score, stage) for one assessment (SPEC §2)."""
+    """Team id (and "combined") → (score, stage) for one assessment (docs/reference/kinds.md)."""
     q = ws.questionnaires.get(assessment.questionnaire)
     bands = q.bands if q else []
 

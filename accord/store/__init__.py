@@ -1,4 +1,4 @@
-"""The event store (SPEC §3): leads and their funnel events in a SQL database.
+"""The event store (docs/reference/store.md): leads and their funnel events in a SQL database.
 
 Provides:
 
@@ -8,6 +8,9 @@ Provides:
 * `open_store(ws, url)` — the store of a workspace: ``--store`` URL, else env
   ``ACCORD_STORE``, else the Workspace's ``store`` (default
   ``sqlite:///.accord/funnel.db``, relative to the workspace root).
+* `store_url(ws, flag)` and `ENV_STORE` — that choice, made in one place
+  (`accord.domain.settings`, pydantic-settings); `open_store` and `accord dash`
+  use it.
 * `add_leads(conn, rows)` and `add_events(conn, rows)` — idempotent writers used by
   import, simulate, the demo and the tests.
 * `leads`, `events`, `metadata` — the SQLAlchemy Core tables.
@@ -16,8 +19,8 @@ Every failure of the database (unreachable, missing file, locked, corrupt) is a
 `StoreError` with a one-line message naming the store without its password.
 """
 
+from accord.domain.settings import ENV_STORE, store_url
 from accord.store._store import (
-    ENV_STORE,
     Store,
     StoreInfo,
     UtcDateTime,
@@ -28,7 +31,6 @@ from accord.store._store import (
     leads,
     metadata,
     open_store,
-    resolve_url,
     store_info,
 )
 
@@ -44,6 +46,6 @@ __all__ = [
     "leads",
     "metadata",
     "open_store",
-    "resolve_url",
     "store_info",
+    "store_url",
 ]

@@ -1,12 +1,12 @@
 """Opening a SQLAlchemy engine for the event store, and turning driver errors into `StoreError`.
 
-SQLite (HAZARDS 26–28): the file and its folder are created on demand (unless the
+SQLite: the file and its folder are created on demand (unless the
 store is opened read-only, which uses a ``mode=ro`` URI so a missing file is
 reported instead of created); every connection gets WAL mode, a busy timeout
 and ``synchronous=NORMAL``; writers take the write lock up front with
 ``BEGIN IMMEDIATE`` so a read transaction never has to upgrade.
 
-PostgreSQL (HAZARDS 29): a pool with ``pool_pre_ping`` so a connection that
+PostgreSQL: a pool with ``pool_pre_ping`` so a connection that
 died in a server restart is replaced before use, and a connect timeout so an
 unreachable server fails fast.
 

@@ -1,9 +1,9 @@
-"""The event store's tables (SPEC §3), as SQLAlchemy Core metadata.
+"""The event store's tables (docs/reference/store.md), as SQLAlchemy Core metadata.
 
 Timestamps are stored as naive UTC (`UtcDateTime` converts on the way in and
 out), which sorts correctly as text in SQLite and as ``timestamp`` elsewhere.
 
-Beyond SPEC §3, ``events.source_key`` is a unique key that makes re-imports
+Beyond docs/reference/store.md, ``events.source_key`` is a unique key that makes re-imports
 idempotent: the ``event_id`` of an import file when it has one, else the
 event's own content (lead, time, type, stage). ``event_id`` itself is assigned
 by the store in arrival order, so it is a cursor that only grows.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
@@ -16,6 +15,7 @@ from sqlalchemy import exc as sa_exc
 
 from accord.domain.clock import iso_z
 from accord.domain.errors import StoreError
+from accord.domain.settings import store_url
 from accord.store._connect import (
     BEGIN_OPTION,
     NO_STORE_HINT,
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from accord.domain.workspace import Workspace
 
 __all__ = [
-    "ENV_STORE",
     "Store",
     "StoreInfo",
     "UtcDateTime",
@@ -43,9 +42,6 @@ __all__ = [
     "open_store",
     "store_info",
 ]
-
-ENV_STORE = "ACCORD_STORE"
-"""Environment variable that names the store URL (below ``--store``, above the workspace's)."""
 
 _BATCH = 5000
 _LEAD_COLUMNS = ("created_at", "source", "segment", "hot", "value", "owner", "attributes")
@@ -194,18 +190,14 @@ class Store:
         self.close()
 
 
-def resolve_url(ws: Workspace, url: str | None = None) -> str:
-    """The store URL of `ws`: `url` (``--store``) > env ``ACCORD_STORE`` > the workspace's."""
-    return ws.store_url(url or os.environ.get(ENV_STORE) or None)
-
-
 def open_store(ws: Workspace, url: str | None = None, *, readonly: bool = False) -> Store:
-    """Open the event store of a workspace (see `resolve_url` for which one).
+    """Open the event store of a workspace: `url` (``--store``) > env ``ACCORD_STORE`` >
+    the workspace's ``store:`` > ``sqlite:///.accord/funnel.db`` (`store_url` decides).
 
     Raises:
         StoreError: the store cannot be reached or, when `readonly`, does not exist.
     """
-    return Store.open(resolve_url(ws, url), readonly=readonly)
+    return Store.open(store_url(ws, url), readonly=readonly)
 
 
 # --- writing ---------------------------------------------------------------------

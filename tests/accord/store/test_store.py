@@ -1,4 +1,5 @@
-"""The event store: opening, idempotent writes, and the faults of HAZARDS 26–29."""
+"""The event store: opening, idempotent writes, and its faults (a missing, locked or
+corrupt file, a restarted server)."""
 
 from __future__ import annotations
 
