@@ -1,4 +1,4 @@
-"""The `accord` command line (SPEC §5).
+"""The `accord` command line (docs/reference/commands.md).
 
 Every command takes the workspace as PATH (default ".") and, where it reads
 funnel data, ``--store URL`` (env ``ACCORD_STORE``). The dashboard and the wiki
@@ -379,7 +379,7 @@ def _parse_at(text: str | None, ws: Workspace) -> dt.datetime | None:
     is_flag=True,
     help="With --at: judge by the agreements in the working tree instead of git.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print SPEC §5's JSON object.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("--check", is_flag=True, help="Exit 1 if any commitment is breached.")
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 def status(
@@ -485,7 +485,7 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
         n_leads, n_events = write_funnel(
             ws, store, days, seed, end=now, progress=lambda n: bar.advance(task, n)
         )
-    click.echo(f"2/3 funnel data: {n_leads:,} leads and {n_events:,} events in {ws.store_url()}")
+    click.echo(f"2/3 funnel data: {n_leads:,} leads and {n_events:,} events in {store.url}")
     if not no_site:
         from site_builder.build import build_site
 
@@ -534,13 +534,12 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None) -> None:
     """The live terminal dashboard (q quits, ? lists every key)."""
-    from accord.store import resolve_url
     from tui.app import make_app
 
     ws = _workspace(path)
     at = _parse_at(at_text, ws)
-    url = resolve_url(ws, store_url)
-    make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at, clock=_clock()).run()
+    # make_app resolves the store (flag > env > workspace > default) once.
+    make_app(path, workspace=ws, store_url=store_url, refresh=refresh, at=at, clock=_clock()).run()
 
 
 def run() -> None:

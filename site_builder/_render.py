@@ -1,4 +1,4 @@
-"""Safe Markdown text for the wiki (HAZARDS 22–25).
+"""Safe Markdown text for the wiki.
 
 Every string that comes from a YAML document, an author name or a commit
 message goes through `text()` (inline) or `paragraphs()` (block) before it

@@ -1,4 +1,4 @@
-"""The last line of defence: the generated pages' HTML through nh3 (HAZARDS 24).
+"""The last line of defence: the generated pages' HTML through nh3.
 
 The pages are escaped when they are written (`site_builder._render`); this
 pass removes anything that still looks like active content after Markdown

@@ -4,7 +4,7 @@ The workspace's own ``mkdocs.yml`` is used when it exists; otherwise a
 default configuration (Material theme, ``plugins: [search, accord]``,
 Mermaid fences) is written to a temporary file that points at the
 workspace. ``NO_MKDOCS_2_WARNING=1`` is set before MkDocs and Material are
-imported (HAZARDS 41). Messages go to stderr through MkDocs' loggers, so a
+imported. Messages go to stderr through MkDocs' loggers, so a
 plugin warning fails ``--strict`` exactly as with ``mkdocs build --strict``.
 """
 
@@ -56,7 +56,7 @@ markdown_extensions:
 def default_config(root: Path, site_dir: Path, docs_dir: Path, site_name: str) -> str:
     """The mkdocs.yml used when a workspace has none (paths absolute, name HTML-escaped)."""
     return DEFAULT_CONFIG.format(
-        # MkDocs puts site_name into <title> unescaped (HAZARDS 23)
+        # MkDocs puts site_name into <title> unescaped
         site_name=json.dumps(html.escape(site_name)),
         docs_dir=json.dumps(str(docs_dir)),
         site_dir=json.dumps(str(site_dir)),

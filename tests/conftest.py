@@ -35,7 +35,7 @@ def require(component_ok: bool, reason: str) -> None:
 
 
 # --------------------------------------------------------------------------
-# PostgreSQL (HAZARDS 38)
+# PostgreSQL
 # --------------------------------------------------------------------------
 
 PG_USER = "accord"
@@ -215,7 +215,7 @@ def restart_postgres(postgres_server: PostgresServer) -> Callable[[], None]:
 
 
 # --------------------------------------------------------------------------
-# Chromium through Playwright (HAZARDS 39)
+# Chromium through Playwright
 # --------------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

@@ -1,4 +1,4 @@
-"""Which agreements the dashboard judges by (SPEC §4 "Which agreements count").
+"""Which agreements the dashboard judges by (docs/reference/metrics.md, "Which agreements count").
 
 Live, the working tree (reloaded when its files change). Time travelling to `at`,
 the workspace as committed in the last commit at or before `at`

@@ -12,7 +12,7 @@ Provides:
 
 Every result is an aware UTC `datetime`. Calendars are walked in local dates of their
 own zone and each local wall time is converted to UTC on its own day, so days around a
-daylight-saving change are right (HAZARDS 33): a local time that does not exist (the
+daylight-saving change are right: a local time that does not exist (the
 spring-forward gap) means the instant the clock jumps past it, and an ambiguous local
 time (the fall-back fold) means its first occurrence.
 """

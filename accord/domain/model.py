@@ -1,4 +1,4 @@
-"""The agreement kinds of SPEC §2, one strict pydantic model per kind.
+"""The agreement kinds of docs/reference/kinds.md, one strict pydantic model per kind.
 
 Every model refuses unknown fields and does not coerce types (``"4"`` is not
 4, ``on`` is not true). Field docstrings become the JSON Schema descriptions

@@ -1,4 +1,4 @@
-"""Round-trip YAML edits that keep comments, quotes and order (HAZARDS 37).
+"""Round-trip YAML edits that keep comments, quotes and order.
 
 With ``indent(mapping=2, sequence=4, offset=2)``, ``preserve_quotes`` and a
 wide line width, ruamel.yaml gives an untouched file back byte-identical —

@@ -4,7 +4,7 @@
 path → bytes such as a git revision), validates each document against its
 model, then checks what spans documents: one Workspace, unique ids, references
 that resolve, targets that fit their KPI's unit, owners from both sides, and
-the warnings of SPEC §2 (review date passed, no owner with a git handle,
+the warnings of docs/reference/kinds.md (review date passed, no owner with a git handle,
 funnel arithmetic that cannot add up).
 
 `load_workspace` returns the `Workspace` or raises `ValidationFailed`.

@@ -1,4 +1,4 @@
-"""Stored XSS (HAZARDS 22–25): hostile YAML and git text shows as text in the built HTML."""
+"""Stored XSS: hostile YAML and git text shows as text in the built HTML."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from gitrepo import GitRepo
 from testclock import NOW, fixed
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported (HAZARDS 41)
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # before Material is imported
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -208,7 +208,7 @@ def workspace_files(
     review_by: str = "2027-01-01",
     volume: int = 100,
 ) -> dict[str, str]:
-    """The SPEC §2 example workspace, one kind per file."""
+    """The example workspace of docs/reference/kinds.md, one kind per file."""
     return {
         "agreements/workspace.yaml": WORKSPACE.format(language=language),
         "agreements/teams.yaml": TEAMS,

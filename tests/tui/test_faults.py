@@ -1,4 +1,4 @@
-"""Faults injected into a real event store while the dashboard runs (HAZARDS 26–29, 35).
+"""Faults injected into a real event store while the dashboard runs.
 
 Each test starts the dashboard on a SQLite file or a PostgreSQL database, breaks
 the store underneath it, sees the STALE banner with the last good numbers kept,
@@ -109,7 +109,7 @@ class TestSqlite:
             assert "funnel.db" in banner.message
             assert header(app, "state").startswith("STALE since")
             assert sql_volume(app) == "10"  # the last good numbers stay
-            assert not db.exists()  # HAZARDS 26: read-only, never created anew
+            assert not db.exists()  # read-only, never created anew
             for original, now_at in moved:
                 now_at.rename(original)
             await wait_for(pilot, lambda: not banner.display, timeout=10)
@@ -120,7 +120,7 @@ class TestSqlite:
     async def test_locked_wal_file_does_not_stop_readers(
         self, root: Path, capfd: pytest.CaptureFixture[str]
     ) -> None:
-        """HAZARDS 28: in WAL mode a writer's exclusive transaction never blocks a reader."""
+        """in WAL mode a writer's exclusive transaction never blocks a reader."""
         db = root / "funnel.db"
         fill_store(f"sqlite:///{db}", now=NOW)
         source = WatchedSource(f"sqlite:///{db}")

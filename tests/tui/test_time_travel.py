@@ -1,4 +1,4 @@
-"""Time travel judges by the agreements in force then (SPEC §4): the workspace as
+"""Time travel judges by the agreements in force then (docs/reference/metrics.md): the workspace as
 committed at the as-of instant, in a real git repository."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@
 thread workers (the UI never waits on the store); results come back as messages
 tagged with a generation number, so an answer to an older question (another
 period, as-of or workspace) is dropped. Every timer and worker catches its
-exceptions (HAZARDS 35): a data problem shows in a banner, it never ends the app.
+exceptions: a data problem shows in a banner, it never ends the app.
 Textual finds the ``@on`` handlers here through the screen's MRO.
 """
 
@@ -92,7 +92,7 @@ class LiveScreen(Screen[None]):
                 if (self.accord.now() - self._last_attempt).total_seconds() < wait - 0.05:
                     return
             self._start_fetch()
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: a timer never ends the app
+        except Exception as exc:  # noqa: BLE001 - a timer never ends the app
             self._timer_failed(exc)
 
     def _second_timer(self) -> None:
@@ -112,7 +112,7 @@ class LiveScreen(Screen[None]):
                     name="reload",
                     description="reload",
                 )
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35
+        except Exception as exc:  # noqa: BLE001 - a worker's failure is shown, never raised
             self._timer_failed(exc)
 
     def _timer_failed(self, exc: Exception) -> None:
@@ -152,7 +152,7 @@ class LiveScreen(Screen[None]):
         try:
             on_partial = arrived if progressive else None
             snap = self.accord.source.fetch(ws, at=at, now=now, per=per, on_partial=on_partial)
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
+        except Exception as exc:  # noqa: BLE001 - shown as STALE
             self.post_message(DataFailed(error_line(exc), generation=generation))
         else:
             self.post_message(DataFetched(snap, generation=generation))
@@ -188,7 +188,7 @@ class LiveScreen(Screen[None]):
         try:
             fetch = getattr(self.accord.source, f"fetch_{part}")
             snap = fetch(ws, base, at=at, now=now)
-        except Exception as exc:  # noqa: BLE001 - HAZARDS 35: shown as STALE
+        except Exception as exc:  # noqa: BLE001 - shown as STALE
             self.post_message(message(None, error_line(exc), generation=generation))
         else:
             self.post_message(message(snap, "", generation=generation))

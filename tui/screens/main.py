@@ -207,7 +207,7 @@ class MainScreen(LiveScreen):
     def set_as_of(self, at: dt.datetime | None) -> None:
         """Evaluate as of `at` (None: now, live, by the working tree).
 
-        Time travel first loads the agreements as committed at `at` (SPEC §4) in a
+        Time travel first loads the agreements as committed at `at` (docs/reference/metrics.md) in a
         worker; the view changes when they are there (`TravelReady`), or stays as it
         was with a message saying why not (`TravelFailed`).
         """

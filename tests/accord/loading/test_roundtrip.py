@@ -1,4 +1,4 @@
-"""Round-trip YAML writes keep comments, quotes and order (HAZARDS 37)."""
+"""Round-trip YAML writes keep comments, quotes and order."""
 
 from __future__ import annotations
 

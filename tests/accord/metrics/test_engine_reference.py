@@ -1,4 +1,5 @@
-"""The engine against a small, obviously correct pure-Python evaluator of SPEC §4, on
+"""The engine against a small, obviously correct pure-Python evaluator of
+docs/reference/metrics.md, on
 random event sets (hypothesis), on SQLite and on PostgreSQL; and the incremental
 refresh against a full evaluation after random appends."""
 
@@ -63,7 +64,7 @@ def reference(
     lead_rows: dict[str, dict[str, Any]],
     at: dt.datetime,
 ) -> tuple[float | None, list[str] | None]:
-    """(value, open lead ids) of one commitment, straight from SPEC §4."""
+    """(value, open lead ids) of one commitment, straight from docs/reference/metrics.md."""
     kpi = ref.kpi
     visible = [
         e for e in evs if e.at <= at and ref_passes(lead_rows.get(e.lead_id), dict(kpi.where))

@@ -1,5 +1,5 @@
-"""Hand-worked values of every measure kind and every status (SPEC §4), on SQLite and
-on a real PostgreSQL server."""
+"""Hand-worked values of every measure kind and every status (docs/reference/metrics.md),
+on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
