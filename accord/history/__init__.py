@@ -31,16 +31,8 @@ and a ``note`` that says why and how to fix it; a shallow clone is flagged with
 escaping them is the caller's job.
 """
 
-from accord.history._entities import (
-    Commit,
-    History,
-    commit_url,
-    entity_history,
-    files_at,
-    parse_pr,
-    pr_url,
-    uncommitted_files,
-)
+from accord.history._commits import Commit, History, commit_url, parse_pr, pr_url
+from accord.history._entities import entity_history, files_at, uncommitted_files
 from accord.history.diff import EntityKey, FieldChange
 
 __all__ = [

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from accord.domain.errors import HistoryError
 from accord.history._cache import cache_file
-from accord.history._commits import Commit, History, commit_url, parse_pr, pr_url
+from accord.history._commits import History
 from accord.history._git import (
     Blobs,
     Repo,
@@ -19,17 +19,6 @@ from accord.history._git import (
     run_git,
 )
 from accord.history._walk import walk
-
-__all__ = [
-    "Commit",
-    "History",
-    "commit_url",
-    "entity_history",
-    "files_at",
-    "parse_pr",
-    "pr_url",
-    "uncommitted_files",
-]
 
 _SHALLOW_FIX = (
     "history is incomplete: this is a shallow clone, so older changes are missing. "

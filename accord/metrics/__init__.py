@@ -14,27 +14,21 @@ only a period's cohort comes into Python, where a business clock or a
 percentile is applied.
 """
 
-from accord.metrics._queries import (
+from accord.metrics._asof import workspace_at
+from accord.metrics._engine import Evaluator
+from accord.metrics._queries import attention, evaluate, funnel, trend
+from accord.metrics._results import (
     SEVERITY,
     AttentionItem,
     CommitmentResult,
     Evaluation,
-    Evaluator,
     Period,
     StageCount,
     Status,
-    attention,
-    decide,
-    evaluate,
-    funnel,
-    in_force,
-    measured,
-    nearest_rank,
-    resolve_at,
-    trend,
-    workspace_at,
     worst,
 )
+from accord.metrics._scope import in_force, measured, resolve_at
+from accord.metrics._status import decide
 
 __all__ = [
     "AttentionItem",
@@ -51,7 +45,6 @@ __all__ = [
     "funnel",
     "in_force",
     "measured",
-    "nearest_rank",
     "resolve_at",
     "trend",
     "workspace_at",

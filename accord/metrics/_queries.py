@@ -9,55 +9,27 @@ from sqlalchemy import Connection, select
 
 from accord.domain.calendar import period_bounds
 from accord.domain.clock import Clock, system_now
-from accord.domain.measures import kind_of, nearest_rank
+from accord.domain.measures import kind_of
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
-from accord.metrics._asof import workspace_at
 from accord.metrics._engine import (
     Evaluator,
     evaluate_one,
-    in_force,
     measured,
     open_state,
     resolve_at,
 )
 from accord.metrics._results import (
-    SEVERITY,
     AttentionItem,
-    CommitmentResult,
     Evaluation,
     Period,
     StageCount,
-    Status,
-    worst,
 )
-from accord.metrics._status import decide
 from accord.store import events, leads
 
 if TYPE_CHECKING:
     from accord.store import Store
 
-__all__ = [
-    "SEVERITY",
-    "AttentionItem",
-    "CommitmentResult",
-    "Evaluation",
-    "Evaluator",
-    "Period",
-    "StageCount",
-    "Status",
-    "attention",
-    "decide",
-    "evaluate",
-    "funnel",
-    "in_force",
-    "measured",
-    "nearest_rank",
-    "resolve_at",
-    "trend",
-    "workspace_at",
-    "worst",
-]
 
 _TICK = dt.timedelta(microseconds=1)
 

@@ -18,18 +18,9 @@ A pure, seeded generator (`Simulator`, `generate_history`) and two writers
 See docs/simulate.md.
 """
 
-from accord.simulation._writers import (
-    DAYS_PER_MONTH,
-    HOT_SHARE,
-    INTENTS,
-    Intent,
-    Row,
-    Simulator,
-    desired,
-    generate_history,
-    stream,
-    write_history,
-)
+from accord.simulation._rules import DAYS_PER_MONTH, HOT_SHARE, INTENTS, Intent, Row, desired
+from accord.simulation._simulator import Simulator
+from accord.simulation._writers import generate_history, stream, write_history
 
 __all__ = [
     "DAYS_PER_MONTH",

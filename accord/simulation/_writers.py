@@ -12,30 +12,12 @@ from typing import TYPE_CHECKING
 from accord.domain.clock import Clock, system_now
 from accord.domain.workspace import Workspace
 from accord.simulation._rules import (
-    DAYS_PER_MONTH,
-    HOT_SHARE,
-    INTENTS,
-    Intent,
     Row,
-    desired,
 )
 from accord.simulation._simulator import Simulator
 
 if TYPE_CHECKING:
     from accord.store import Store
-
-__all__ = [
-    "DAYS_PER_MONTH",
-    "HOT_SHARE",
-    "INTENTS",
-    "Intent",
-    "Row",
-    "Simulator",
-    "desired",
-    "generate_history",
-    "stream",
-    "write_history",
-]
 
 
 def generate_history(

@@ -20,19 +20,9 @@ Every failure of the database (unreachable, missing file, locked, corrupt) is a
 """
 
 from accord.domain.settings import ENV_STORE, store_url
-from accord.store._store import (
-    Store,
-    StoreInfo,
-    UtcDateTime,
-    add_events,
-    add_leads,
-    event_key,
-    events,
-    leads,
-    metadata,
-    open_store,
-    store_info,
-)
+from accord.store._info import StoreInfo, store_info
+from accord.store._schema import UtcDateTime, events, leads, metadata
+from accord.store._store import Store, add_events, add_leads, event_key, open_store
 
 __all__ = [
     "ENV_STORE",

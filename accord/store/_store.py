@@ -24,24 +24,11 @@ from accord.store._connect import (
     make_engine,
 )
 from accord.store._info import StoreInfo, store_info
-from accord.store._schema import UtcDateTime, events, leads, metadata
+from accord.store._schema import events, leads, metadata
 
 if TYPE_CHECKING:
     from accord.domain.workspace import Workspace
 
-__all__ = [
-    "Store",
-    "StoreInfo",
-    "UtcDateTime",
-    "add_events",
-    "add_leads",
-    "event_key",
-    "events",
-    "leads",
-    "metadata",
-    "open_store",
-    "store_info",
-]
 
 _BATCH = 5000
 _LEAD_COLUMNS = ("created_at", "source", "segment", "hot", "value", "owner", "attributes")

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = [
     "accord",
     "accord.domain",
+    "accord.domain.measures",
     "accord.loading",
     "accord.history",
     "accord.store",

@@ -35,8 +35,8 @@ def kind_of(measure: m.Measure) -> MeasureKind:
 
 
 __all__ = [
-    "KINDS",
     "Aggregate",
+    "KINDS",
     "MeasureKind",
     "Row",
     "Timing",

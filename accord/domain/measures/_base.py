@@ -11,6 +11,7 @@ runs the SQL and keeps the rows; it asks the kind for everything else.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, Protocol
@@ -125,17 +126,24 @@ class MeasureKind(Protocol):
         """One sentence saying what it measures, for `who` ("hot leads (hot = true)")."""
 
 
-class Amount:
-    """Base of the kinds that are one SQL aggregate over a period (count, sum)."""
+class _Kind:
+    """What every kind has unless it says otherwise."""
 
     name = ""
     unit = "count"
     also_fits: tuple[str, ...] = ()
-    paced = True
+    paced = False
     period_bound = True
-    cost = 0
+    cost = 1
     amount: Literal["count", "sum"] | None = None
     stages_only = False
+
+
+class Amount(_Kind):
+    """Base of the kinds that are one SQL aggregate over a period (count, sum)."""
+
+    paced = True
+    cost = 0
 
     def row(self, spec: Any, first_at: dt.datetime, to_at: dt.datetime | None, t: Timing) -> Row:
         raise TypeError(f"{self.name} is not computed per lead")
@@ -144,17 +152,10 @@ class Amount:
         raise TypeError(f"{self.name} is not computed per lead")
 
 
-class Cohort:
+class Cohort(_Kind):
     """Base of the kinds computed from a cohort's rows (conversion, within, duration, open)."""
 
-    name = ""
     unit = "ratio"
-    also_fits: tuple[str, ...] = ()
-    paced = False
-    period_bound = True
-    cost = 1
-    amount: Literal["count", "sum"] | None = None
-    stages_only = False
 
     def references(self, spec: Any) -> list[tuple[tuple[str, ...], m.Match]]:
         return [(("from",), spec.from_), (("to",), spec.to)]
@@ -171,8 +172,6 @@ class Cohort:
 
 def discard(ordered: list[Any], value: Any) -> None:
     """Remove one occurrence of `value` from the sorted list `ordered`."""
-    from bisect import bisect_left
-
     i = bisect_left(ordered, value)
     assert i < len(ordered) and ordered[i] == value
     del ordered[i]
