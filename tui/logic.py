@@ -197,7 +197,9 @@ def kpi_in_words(kpi: m.Kpi, ws: Workspace, per: str | None = None) -> str:
 
 
 def open_clock(kpi: m.Kpi) -> Clock:
-    """The clock a KPI's waiting leads age on (calendar unless an `open` measure says so)."""
-    if kpi.measure.kind == "open" and kpi.measure.open is not None:
-        return kpi.measure.open.clock
+    """The clock a KPI's waiting leads age on: the measure's own for a measure that is not
+    period-bound (`open`), else calendar."""
+    if not kind_of(kpi.measure).period_bound:
+        clock: Clock = getattr(kpi.measure.spec, "clock", "calendar")
+        return clock
     return "calendar"

@@ -86,5 +86,14 @@ events = Table(
 )
 
 Index("ix_events_type_stage_at", events.c.type, events.c.stage, events.c.at)
-Index("ix_events_lead_at", events.c.lead_id, events.c.at)
+# The per-lead probes of the cohort queries (a lead's earlier `from` event, its first
+# `to` event, a tie at the same instant) look up (lead, type, stage) and a time range:
+# with all four in one index the planner needs no statistics to choose it.
+Index(
+    "ix_events_lead_type_stage_at",
+    events.c.lead_id,
+    events.c.type,
+    events.c.stage,
+    events.c.at,
+)
 Index("ix_events_at", events.c.at)

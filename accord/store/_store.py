@@ -156,6 +156,25 @@ class Store:
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             yield conn
 
+    def update_statistics(self) -> None:
+        """Refresh the query planner's statistics after a bulk write (import, simulate,
+        demo): ``ANALYZE`` on SQLite and PostgreSQL, a no-op elsewhere and read-only.
+
+        Without statistics SQLite can pick the wrong index for the cohort queries'
+        per-lead probes (docs/performance.md); one ANALYZE takes well under a second at
+        300k leads.
+        """
+        if self.readonly or self.dialect not in ("sqlite", "postgresql"):
+            return
+        with self._guard(), self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("ANALYZE")
+            else:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                    "ANALYZE leads, events"
+                )
+            conn.commit()
+
     def info(self) -> StoreInfo:
         """How many events the store holds and the newest one."""
         with self.read() as conn:
