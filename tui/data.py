@@ -104,6 +104,9 @@ class Snapshot:
     attention: tuple[WaitingLead, ...] = ()
     attention_total: int = 0
     """Waiting leads in all (may exceed `len(attention)`)."""
+    attention_known: bool = True
+    """False until the attention list has been computed for this view: the panel then
+    says it is loading, never "nobody waiting"."""
     pending: frozenset[tuple[str, str]] = frozenset()
     """Commitments still being evaluated (a progressive first frame: `StoreSource.fetch`
     with `on_partial`); their values are not known yet, and `store` is a placeholder."""
@@ -268,6 +271,7 @@ class StoreSource:
             trends=with_current(trends, evaluation),
             attention=attention,
             attention_total=total,
+            attention_known=self._slow_for == slow_key,
         )
 
     def _open(self) -> Any:
@@ -354,6 +358,7 @@ class StoreSource:
             trends=with_current(cached, base.evaluation),
             attention=waiting,
             attention_total=len(items),
+            attention_known=True,
         )
 
 
@@ -377,6 +382,7 @@ def progress(
                 store=info,
                 evaluation=evaluation,
                 pending=keys - {(c.agreement, c.id) for c in done},
+                attention_known=False,
             )
         )
 

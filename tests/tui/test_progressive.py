@@ -11,6 +11,7 @@ from tui_support import NOW, FakeSource, fill_store, workspace, write_workspace
 
 from tui.data import Snapshot, StoreSource
 from tui.rows import commitment_cells
+from tui.widgets.attention import AttentionTable
 from tui.widgets.commitments import CommitmentTable
 
 FIRST = "c:marketing-sales-sla/sql-volume"
@@ -38,6 +39,8 @@ class TestStoreSource:
         for c in seen[-1].evaluation.commitments:
             assert final[(c.agreement, c.id)] == c.value
         assert again == []  # an incremental refresh: nothing to paint progressively
+        # while loading, the attention list is not claimed to be empty
+        assert all(not s.attention_known for s in seen)
 
     def test_pending_rows_show_evaluating(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path / 'funnel.db'}"
@@ -71,10 +74,15 @@ class TestProgressiveFrame:
             assert cell_text(table, LATER, "value") == "…"
             assert "evaluating" in cell_text(table, LATER, "status")
             assert header(app, "freshness").startswith("evaluating… 1 of ")
+            # the attention list is not known yet: it says so, never "nobody waiting"
+            attention = main.query_one(AttentionTable)
+            assert attention.border_subtitle == "finding who waits…"
             source.hold.set()
             await wait_for(pilot, lambda: cell_text(table, LATER, "value") != "…")
             assert "evaluating" not in cell_text(table, LATER, "status")
             assert "events" in header(app, "freshness")
+            await wait_for(pilot, lambda: "waiting" in str(attention.border_subtitle))
+            assert "finding" not in str(attention.border_subtitle)
             # the next refresh (same question) is not progressive
             await pilot.press("r")
             await wait_for(pilot, lambda: len(source.calls) >= 2)

@@ -365,6 +365,7 @@ class FakeSource:
                         trends={},
                         attention=(),
                         attention_total=0,
+                        attention_known=False,
                         pending=frozenset(keys - {(first.agreement, first.id)}),
                     )
                 )

@@ -233,6 +233,7 @@ class LiveScreen(Screen[None]):
             trends=with_current(slow.trends, self.snapshot.evaluation),
             attention=slow.attention,
             attention_total=slow.attention_total,
+            attention_known=slow.attention_known,
         )
         self.paint()
 
@@ -316,6 +317,7 @@ class LiveScreen(Screen[None]):
                     trends=with_current(self.snapshot.trends, message.snapshot.evaluation),
                     attention=self.snapshot.attention,
                     attention_total=self.snapshot.attention_total,
+                    attention_known=self.snapshot.attention_known,
                 )
                 if self.snapshot.live == message.snapshot.live
                 and self.snapshot.per == message.snapshot.per

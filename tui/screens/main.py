@@ -104,7 +104,12 @@ class MainScreen(LiveScreen):
         self.query_one(FunnelTable).show(snap.funnel)
         ages_at = app.now() if snap.live else snap.as_of
         self.query_one(AttentionTable).show(
-            app.ws, snap.attention, ages_at, total=snap.attention_total, query=self.query_text
+            app.ws,
+            snap.attention,
+            ages_at,
+            total=snap.attention_total,
+            query=self.query_text,
+            loading=not snap.attention_known,
         )
 
     def _paint_header(self) -> None:

@@ -37,6 +37,7 @@ class AttentionTable(SyncTable):
         self._shown: Sequence[WaitingLead] = ()
         self._total = 0
         self._now: dt.datetime | None = None
+        self._loading = True
         """The instant ages were last computed at (set by `show` and `tick`)."""
 
     def on_mount(self) -> None:
@@ -56,8 +57,11 @@ class AttentionTable(SyncTable):
         *,
         total: int | None = None,
         query: str = "",
+        loading: bool = False,
     ) -> None:
-        """Show the waiting leads matching `query`, at the current page."""
+        """Show the waiting leads matching `query`, at the current page; while `loading`
+        (the list is not computed yet) say so instead of "nobody waiting"."""
+        self._loading = loading
         self._ws = ws
         self._leads = [lead for lead in leads if waiting_matches(lead, query)] if query else leads
         self._total = len(self._leads) if query or total is None else total
@@ -91,6 +95,8 @@ class AttentionTable(SyncTable):
         self.border_subtitle = (
             f"{self._total:,} waiting{more} · page {self.page + 1}/{self.pages} · [ ] pages"
             if self._total
+            else "finding who waits…"
+            if self._loading
             else "nobody waiting"
         )
 
