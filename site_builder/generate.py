@@ -3,6 +3,10 @@
 No MkDocs here: the output feeds any Markdown site builder. Pages are written
 under ``out`` at their relative paths (``agreements/<id>.md``); a page is
 rewritten only when its content changed, so file watchers stay quiet.
+
+``out`` follows the rule of ``accord site build`` (`site_builder.build.check_out_dir`):
+new, empty or marked by Accord, never the workspace or a folder holding it, so a
+page can never overwrite a file Accord did not write. Nothing is deleted.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pathlib import Path
 from accord.domain.clock import today_in
 from accord.history import History, entity_history
 from accord.loading.validate import load_workspace
+from site_builder.build import SiteError, check_out_dir, mark_out_dir
 from site_builder.pages import generate_pages
 
 __all__ = ["write_pages"]
@@ -39,15 +44,21 @@ def write_pages(
         The paths written or already up to date, in page order.
 
     Raises:
+        SiteError: `out` is not Accord's to write (see `check_out_dir`); nothing was
+            written.
         ValidationFailed: the agreements have errors.
     """
+    target = check_out_dir(out, root)
     ws = load_workspace(root)
     if history is None and with_history:
         history = entity_history(root)
     pages = generate_pages(ws, history, today=today or today_in(ws.tz))
+    mark_out_dir(target)
     written: list[Path] = []
     for rel, content in pages.items():
         path = out / rel
+        if path.is_symlink() or not path.resolve().is_relative_to(target):
+            raise SiteError(f"--out {out}: {rel} would be written outside the folder; stopped")
         path.parent.mkdir(parents=True, exist_ok=True)
         data = content.encode("utf-8")
         if not path.is_file() or path.read_bytes() != data:

@@ -10,7 +10,8 @@ One base class, one subclass per area::
      ├── HistoryError       git history could not be read
      └── MetricError        a measure could not be evaluated
 
-Messages never contain a store password: `redact_url` strips it.
+Messages never contain a store password: `redact_url` strips it. Messages quote
+at most the offending token of a file, on one line: `clip` shortens it.
 """
 
 from __future__ import annotations
@@ -83,9 +84,61 @@ class MetricError(AccordError):
     """A measure could not be evaluated."""
 
 
-_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@]*:)[^@/]*@", re.IGNORECASE)
+# scheme://user:PASSWORD@host — the password runs to the '@' after which the host has
+# no further '@', so an unencoded '@' or '/' in it does not leave its tail behind
+_PASSWORD = re.compile(
+    r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*:)\S*?@(?=[^@\s/?#]*(?:[/?#\s]|$))", re.IGNORECASE
+)
+# key=value after '?', '&' or ';' (a URL's query string), or at the start of a word (a
+# libpq keyword string such as "host=db password=x"); the value ends at '&', ';', '#',
+# white space or a quote
+_PARAMETER = re.compile(
+    r"(?P<head>(?:^|(?<=[?&;\s]))(?P<key>[A-Za-z0-9_.%~-]+)=)(?P<value>[^&;#\s'\"]*)"
+)
+_SECRET_KEY = re.compile(
+    r"pass|pwd|secret|token|credential|api[-_]?key|access[-_]?key|private[-_]?key"
+    r"|^(?:sig|signature|auth|authorization|key)$",
+    re.IGNORECASE,
+)
+
+
+def _is_secret(key: str) -> bool:
+    from urllib.parse import unquote
+
+    return bool(_SECRET_KEY.search(unquote(key)))
 
 
 def redact_url(url: str) -> str:
-    """Return `url` with any password replaced by `***`."""
-    return _PASSWORD.sub(lambda m: f"{m.group('head')}***@", url)
+    """Return `url` (or a line of text holding URLs) with every secret replaced by `***`.
+
+    Masked: the password of ``scheme://user:password@host`` and the value of any
+    parameter whose name says it is a secret (``password=``, ``pwd=``,
+    ``sslpassword=``, ``token=``, ``api_key=``, ``client_secret=``, ``sig=``, …),
+    in a query string (``?password=…&…``) or a ``key=value`` connection string.
+    """
+    text = _PASSWORD.sub(lambda m: f"{m.group('head')}***@", url)
+    return _PARAMETER.sub(
+        lambda m: (
+            f"{m.group('head')}***"
+            if m.group("value") and _is_secret(m.group("key"))
+            else m.group(0)
+        ),
+        text,
+    )
+
+
+MAX_QUOTE = 60
+"""The most characters of a file's content a message quotes (`clip`)."""
+
+
+def clip(text: str, limit: int = MAX_QUOTE) -> str:
+    """`text` as a message may quote it: one line, at most `limit` characters.
+
+    Line breaks, tabs and other invisible characters are written as escapes
+    (``\\n``), so a value can never start a new line of output; anything past
+    `limit` becomes ``…``.
+    """
+    shown = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

@@ -12,14 +12,40 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from accord.domain.units import Date, Duration
+from accord.domain.units import MAX_DURATION_HOURS, Date, Duration
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 """An identifier: lowercase letters, digits and '-', starting with a letter or digit."""
+
+_HANDLE_PART = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,38}"
+GIT_HANDLE_PATTERN = rf"^@?{_HANDLE_PART}(?:/{_HANDLE_PART})?$"
+"""A forge handle: a user (letters, digits, '-', '_', '.'; at most 39, starting with a
+letter or digit) or an ``org/team``; a leading '@' is allowed and dropped."""
+
+GitHandle = Annotated[
+    str,
+    StringConstraints(pattern=GIT_HANDLE_PATTERN),
+    AfterValidator(lambda handle: handle.removeprefix("@")),
+]
+"""A handle on the code forge, such as rvisser or acme/sales-leads (without the @)."""
+
+_DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = rf"^[A-Za-z0-9.!#$%&'*+=?^_`{{|}}~-]{{1,64}}@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})+$"
+"""An e-mail address: name@example.com (no spaces, quotes, brackets or commas)."""
+
+Email = Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=254)]
+"""An e-mail address."""
 
 Number = int | float
 Scalar = str | int | float | bool
@@ -91,10 +117,11 @@ class Person(Strict):
     """Identifier of the person, used by roles and team leads."""
     name: str
     """Full name."""
-    email: str | None = None
-    """Work e-mail address."""
-    git: str | None = None
-    """Handle on the code forge (without @); used for CODEOWNERS and approvals."""
+    email: Email | None = None
+    """Work e-mail address, e.g. name@example.com."""
+    git: GitHandle | None = None
+    """Handle on the code forge (a user such as rvisser, or org/team; a leading @ is
+    dropped); used for CODEOWNERS and approvals."""
 
 
 class Team(Strict):
@@ -177,7 +204,7 @@ class Stage(Strict):
     """Hard and soft criteria for entering the stage."""
     raci: Raci = Field(default_factory=Raci)
     """RACI roles for the stage."""
-    max_days: int | None = Field(default=None, ge=0)
+    max_days: int | None = Field(default=None, ge=0, le=MAX_DURATION_HOURS // 24)
     """Days a lead may stay in this stage before it needs attention."""
 
 

@@ -9,11 +9,12 @@ cannot add up; `_ref` reports a reference that does not resolve.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from accord.domain import model as m
-from accord.domain.errors import Problem
+from accord.domain.errors import Problem, clip
 from accord.domain.units import parse_duration, parse_ratio
 from accord.domain.workspace import Bounds, Workspace
 from accord.loading._messages import suggest
@@ -41,7 +42,7 @@ class AgreementChecks:
         """True when `ident` names a `kind` in `table`; else report it with a suggestion."""
         if ident in table:
             return True
-        message = f"unknown {kind} '{ident}'{suggest(ident, table)}"
+        message = f"unknown {kind} '{clip(ident)}'{suggest(ident, table)}"
         if not table:
             message += f"; no {_plural(kind)} are defined"
         elif len(table) <= 12:
@@ -59,24 +60,27 @@ class AgreementChecks:
             if unit == "ratio":
                 if isinstance(value, str) and not value.strip().endswith("%"):
                     raise ValueError(
-                        f"'{value}' does not fit {where}; write a share such as 0.95 "
+                        f"'{clip(value)}' does not fit {where}; write a share such as 0.95 "
                         'or a percentage such as "95%"'
                     )
                 return parse_ratio(value)
             if unit == "hours":
                 if isinstance(value, str) and value.strip().endswith("%"):
                     raise ValueError(
-                        f"'{value}' does not fit {where}; write a duration such as "
+                        f"'{clip(value)}' does not fit {where}; write a duration such as "
                         '"4h", "2d" or "90m"'
                     )
                 return parse_duration(value)
             if isinstance(value, str):
                 raise ValueError(
-                    f"'{value}' does not fit {where}; write a plain number such as 120"
+                    f"'{clip(value)}' does not fit {where}; write a plain number such as 120"
                 )
             if value < 0:
                 raise ValueError(f"{value} is negative; a {unit} target must be 0 or more")
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):  # pragma: no cover - number_problems comes first
+                raise ValueError(f"{clip(repr(value))} is not a finite number")
+            return number
         except ValueError as exc:
             label = ".".join(str(p) for p in path[2:])
             self.problems.append(doc.problem(path, f"{label}: {exc}"))
@@ -85,16 +89,28 @@ class AgreementChecks:
     def _check_agreements(self, ws: Workspace) -> None:
         for agreement in ws.agreements.values():
             doc = ws.sources[("Agreement", agreement.id)]
+            first_party: dict[str, int] = {}
             for i, team in enumerate(agreement.parties):
+                if team in first_party:
+                    pos = doc.at(("parties", first_party[team]))
+                    self.problems.append(
+                        doc.problem(
+                            ("parties", i),
+                            f"duplicate party '{clip(team)}' (first at line {pos.line}:{pos.col}); "
+                            "each team is a party once, and the parties must be different teams",
+                        )
+                    )
+                    continue
+                first_party[team] = i
                 self._ref(doc, ("parties", i), team, "team", ws.teams)
             owner_teams: set[str] = set()
             for i, role_id in enumerate(agreement.owners):
                 if self._ref(doc, ("owners", i), role_id, "role", ws.roles):
                     owner_teams.add(ws.roles[role_id].team)
-            parties = [p for p in agreement.parties if p in ws.teams]
+            parties = [p for p in first_party if p in ws.teams]
             missing = [p for p in parties if p not in owner_teams]
             if agreement.status == "active":
-                if len(agreement.parties) < 2:
+                if len(first_party) < 2:
                     self.problems.append(
                         doc.problem(
                             ("parties",),
@@ -173,7 +189,33 @@ class AgreementChecks:
                             "no value can meet both",
                         )
                     )
+                elif bounds.warn is not None:
+                    self._check_warn(doc, path, c, bounds)
                 ws.bounds[(agreement.id, c.id)] = bounds
+
+    def _check_warn(self, doc: Document, path: NodePath, c: m.Commitment, bounds: Bounds) -> None:
+        """A warn bound lies beyond its target: below a min, above a max (outside both)."""
+        warn = bounds.warn
+        assert warn is not None
+        low, high = bounds.min, bounds.max
+        if low is None and high is None:
+            return  # the target's bounds were reported on their own
+        if (low is not None and warn < low) or (high is not None and warn > high):
+            return
+        if low is not None and high is not None:
+            wanted = f"below the target's min {c.target.min} or above its max {c.target.max}"
+        elif low is not None:
+            wanted = f"below the target's min {c.target.min}"
+        else:
+            wanted = f"above the target's max {c.target.max}"
+        self.problems.append(
+            doc.problem(
+                (*path, "warn"),
+                f"warn: {clip(str(c.warn))} is on the wrong side of the target; a warn bound is a "
+                f"softer limit, so it must be {wanted} (between warn and target the status is "
+                "at_risk)",
+            )
+        )
 
     def _check_questionnaires(self, ws: Workspace) -> None:
         for q in ws.questionnaires.values():

@@ -9,7 +9,9 @@ and arithmetic checks come from `accord.loading._agreement_checks`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import ValidationError
@@ -17,17 +19,80 @@ from pydantic import ValidationError
 from accord.domain import model as m
 from accord.domain.calendar import parse_hours
 from accord.domain.clock import Clock, today_in
-from accord.domain.errors import Problem
+from accord.domain.errors import Problem, clip
 from accord.domain.measures import KINDS, kind_of
 from accord.domain.workspace import Workspace
 from accord.loading._agreement_checks import AgreementChecks, where_of
-from accord.loading._messages import describe, problems_from, suggest
-from accord.loading._yaml import Document
+from accord.loading._messages import _YAML11_BOOLS, _label, describe, problems_from, suggest
+from accord.loading._yaml import Document, resolve_plain
 from accord.loading._yaml import Path as NodePath
 
 AGREEMENTS_DIR = "agreements"
 MEASURE_UNITS = {name: kind.unit for name, kind in KINDS.items()}
 """The unit each measure kind gives (`accord.domain.measures`)."""
+
+MAX_NUMBER = 10**12
+"""The largest number (in size) an agreement may hold: a trillion."""
+
+TEXT_COLUMNS = ("source", "segment", "owner")
+"""Lead columns that hold text; ``hot`` holds true or false (`m.LEAD_COLUMNS`)."""
+
+
+def _number_problem(value: int | float, raw: str | None) -> str | None:
+    """Why a number read from YAML cannot be used, or None when it can."""
+    if isinstance(value, float) and math.isnan(value):
+        return f"'{clip(raw or '.nan')}' (not a number) is not allowed; write a number such as 120"
+    written = (raw or "").lstrip("+-")
+    if isinstance(value, float) and math.isinf(value) and written.startswith("."):
+        return f"'{clip(raw or '.inf')}' (infinity) is not allowed; write a number such as 120"
+    if abs(value) <= MAX_NUMBER:
+        return None
+    digits = sum(c.isdigit() for c in written)
+    size = f" ({digits} digits)" if raw is not None and digits > 20 else ""
+    shown = clip(raw, 24) if raw is not None else clip(repr(value), 24)
+    return (
+        f"{shown}{size} is too large; numbers in agreements are at most "
+        f"{MAX_NUMBER:,} (a trillion) in size"
+    )
+
+
+def number_problems(doc: Document) -> list[Problem]:
+    """Every number of `doc` that is not finite or larger than `MAX_NUMBER`, at its place."""
+    kind = doc.kind or "document"
+    found: list[Problem] = []
+
+    def walk(node: Any, path: NodePath) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+        elif isinstance(node, int | float) and not isinstance(node, bool):
+            why = _number_problem(node, doc.raw.get(path))
+            if why is not None:
+                found.append(doc.problem(path, f"{_label(path, kind)}: {why}"))
+
+    walk(doc.data, ())
+    return found
+
+
+def _where_problem(column: str, value: Any, raw: str | None) -> str | None:
+    """Why `value` cannot filter the lead column `column`, or None when it can."""
+    if column == "hot":
+        if isinstance(value, bool):
+            return None
+        hint = "; write true or false"
+        if isinstance(value, str):
+            if isinstance(resolve_plain(value.strip()), bool):
+                hint = f"; write {value.strip().lower()} without quotes"
+            elif value.strip().lower() in _YAML11_BOOLS:
+                hint = " (YAML 1.2 reads yes/no/on/off as text); write true or false"
+        return f"expected true or false (hot is a yes/no column), found {describe(value)}{hint}"
+    if column in TEXT_COLUMNS and not isinstance(value, str):
+        hint = f"; quote it to keep it as written: '{clip(raw)}'" if raw is not None else ""
+        return f"expected text ({column} is a text column), found {describe(value)}{hint}"
+    return None
 
 
 def _zone_or_utc(settings: m.WorkspaceDoc) -> ZoneInfo:
@@ -83,6 +148,10 @@ class Checker(AgreementChecks):
                     ("kind",), f"unknown kind '{kind}'{suggest(kind, m.KINDS)} (kinds: {kinds})"
                 )
             )
+            return
+        bad_numbers = number_problems(doc)
+        if bad_numbers:
+            self.problems.extend(bad_numbers)
             return
         model = m.KINDS[kind]
         try:
@@ -249,6 +318,15 @@ class Checker(AgreementChecks):
                     self._ref(doc, (*base, *where), ref, "stage", ws.stages)
                 else:
                     self._check_match(ws, doc, (*base, *where), ref)
+            for column, value in kpi.where.items():
+                values = value if isinstance(value, list) else [value]
+                for j, one in enumerate(values):
+                    sub: NodePath = ("where", column)
+                    if isinstance(value, list):
+                        sub = (*sub, j)
+                    why = _where_problem(column, one, doc.raw.get(sub))
+                    if why is not None:
+                        self.problems.append(doc.problem(sub, f"{_label(sub, 'Kpi')}: {why}"))
             if kpi.unit not in (kind.unit, *kind.also_fits):
                 self.problems.append(
                     doc.problem(

@@ -16,14 +16,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from accord.domain.errors import Problem
+from accord.domain.errors import Problem, clip
+from accord.domain.model import EMAIL_PATTERN, GIT_HANDLE_PATTERN, ID_PATTERN
 from accord.loading._yaml import Document, Path, resolve_plain
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean 'x'?` for the closest choice, or an empty string."""
+    if len(word) > 200:  # nothing is that long, and difflib is quadratic
+        return ""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    return f"; did you mean '{clip(match[0])}'?" if match else ""
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -111,8 +114,8 @@ def describe(value: Any) -> str:
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, str):
-        return f"'{value}'"
-    return repr(value)
+        return f"'{clip(value)}'"
+    return clip(repr(value))
 
 
 def _label(path: Path, kind: str) -> str:
@@ -121,7 +124,8 @@ def _label(path: Path, kind: str) -> str:
         return kind
     shown = ""
     for part in path:
-        shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
+        word = clip(part) if isinstance(part, str) else part
+        shown += f"[{word}]" if isinstance(part, int) else (f".{word}" if shown else str(word))
     return shown
 
 
@@ -138,11 +142,11 @@ def _either(words: list[str]) -> str:
 def _type_hint(etype: str, value: Any, raw: str | None) -> str:
     """Advice for a value of the wrong type: quote it, unquote it, YAML 1.2 booleans."""
     if etype == "string_type" and raw is not None and not isinstance(value, str):
-        return f"; quote it to keep it as written: '{raw}'"
+        return f"; quote it to keep it as written: '{clip(raw)}'"
     if not isinstance(value, str):
         return ""
     if etype == "list_type":
-        return f"; write it as a list: [{value}]"
+        return f"; write it as a list: [{clip(value)}]"
     plain = resolve_plain(value)
     if etype == "bool_type":
         if isinstance(plain, bool):
@@ -151,7 +155,7 @@ def _type_hint(etype: str, value: Any, raw: str | None) -> str:
             return " (YAML 1.2 reads yes/no/on/off as text); write true or false"
     if etype in ("int_type", "float_type") and isinstance(plain, int | float):
         if not isinstance(plain, bool) and (etype == "float_type" or isinstance(plain, int)):
-            return f"; write it without quotes: {value.strip()}"
+            return f"; write it without quotes: {clip(value.strip())}"
     return ""
 
 
@@ -169,7 +173,28 @@ def _suggest_id(value: Any) -> str:
     fixed = "".join(c if c.isalnum() or c == "-" else "-" for c in str(value).strip().lower())
     fixed = "-".join(part for part in fixed.split("-") if part)
     fixed = "".join(c for c in fixed if c.isascii())
-    return f"; did you mean '{fixed}'?" if fixed and fixed != value else ""
+    return f"; did you mean '{clip(fixed)}'?" if fixed and fixed != value else ""
+
+
+def _pattern_message(name: str, value: Any, pattern: str) -> str:
+    """Why a text does not match the pattern of an id, a git handle or an e-mail address."""
+    if pattern == GIT_HANDLE_PATTERN:
+        return (
+            f"{name}: {describe(value)} is not a git handle; a handle is a user name of "
+            "letters, digits, '-', '_' and '.' (at most 39, starting with a letter or digit), "
+            "or org/team, e.g. rvisser"
+        )
+    if pattern == EMAIL_PATTERN:
+        return (
+            f"{name}: {describe(value)} is not an e-mail address; write it as "
+            "name@example.com (no spaces, quotes or brackets)"
+        )
+    if pattern != ID_PATTERN:  # pragma: no cover - every pattern of the model is above
+        return f"{name}: {describe(value)} does not have the expected form"
+    return (
+        f"{name}: {describe(value)} is not a valid id; ids use lowercase letters, "
+        f"digits and '-', starting with a letter or digit{_suggest_id(value)}"
+    )
 
 
 def problems_from(error: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
@@ -181,7 +206,7 @@ def problems_from(error: ValidationError, doc: Document, model: type[BaseModel])
     when an unknown field beside it already says "did you mean" that field.
     """
     kind = doc.kind or "document"
-    root = f"{kind} '{doc.id}'" if doc.id else kind
+    root = f"{kind} '{clip(doc.id)}'" if doc.id else kind
     seen: dict[Path, list[Problem]] = {}
     union_type_errors: dict[Path, list[str]] = {}
     missing: list[tuple[Path, str, Problem]] = []
@@ -202,7 +227,7 @@ def problems_from(error: ValidationError, doc: Document, model: type[BaseModel])
             hint = suggest(key, allowed)
             if hint:
                 suggested.add((path[:-1], hint.split("'")[1]))
-            message = f"unknown field '{key}' in {owner}{hint}"
+            message = f"unknown field '{clip(key)}' in {owner}{hint}"
             if allowed:
                 message += f" (allowed: {', '.join(allowed)})"
             problem = doc.problem(path, message, key=True)
@@ -231,11 +256,8 @@ def problems_from(error: ValidationError, doc: Document, model: type[BaseModel])
                 message += suggest(value, choices)
             problem = doc.problem(path, message)
         elif etype == "string_pattern_mismatch":
-            message = (
-                f"{name}: {describe(value)} is not a valid id; ids use lowercase letters, "
-                f"digits and '-', starting with a letter or digit{_suggest_id(value)}"
-            )
-            problem = doc.problem(path, message)
+            pattern = str((err.get("ctx") or {}).get("pattern", ID_PATTERN))
+            problem = doc.problem(path, _pattern_message(name, value, pattern))
         elif etype in ("value_error", "assertion_error"):
             msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
             problem = doc.problem(path, f"{name}: {msg}")

@@ -29,7 +29,7 @@ from typing import Any
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import YAMLError
 
-from accord.domain.errors import LoadError, Problem
+from accord.domain.errors import LoadError, Problem, clip
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 32
@@ -111,6 +111,7 @@ _INT16 = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+_MAX_DIGITS = 400
 
 
 def resolve_plain(text: str) -> Any:
@@ -126,6 +127,8 @@ def resolve_plain(text: str) -> Any:
     if _FALSE.match(text):
         return False
     if _INT10.match(text):
+        if len(text) > _MAX_DIGITS:  # beyond any float, and int() refuses 4300+ digits
+            return float("-inf") if text.startswith("-") else float("inf")
         return int(text)
     if _INT8.match(text):
         return int(text[2:], 8)
@@ -182,6 +185,17 @@ def _problem(file: str, line: int, col: int, message: str) -> LoadError:
     return LoadError([Problem(file, line, col, message)])
 
 
+def too_big(file: str, size: int) -> Problem:
+    """The problem of a file over `MAX_BYTES` (`size` bytes), at its first line."""
+    return Problem(
+        file,
+        1,
+        1,
+        f"file is {size:,} bytes; agreement files may be at most {MAX_BYTES:,} bytes "
+        "(split it into several files)",
+    )
+
+
 def decode(data: bytes, file: str) -> str:
     """Decode `data` strictly as UTF-8 and refuse invisible or control characters.
 
@@ -193,13 +207,7 @@ def decode(data: bytes, file: str) -> str:
             with its line and column).
     """
     if len(data) > MAX_BYTES:
-        raise _problem(
-            file,
-            1,
-            1,
-            f"file is {len(data):,} bytes; agreement files may be at most {MAX_BYTES:,} bytes "
-            "(split it into several files)",
-        )
+        raise LoadError([too_big(file, len(data))])
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -292,13 +300,35 @@ _FRIENDLY = {
 }
 
 
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _parser_words(text: object) -> str:
+    """A parser's own words without any of the file's text: its first line only, quoted
+    fragments longer than one character (other than ``'<stream end>'``-style token
+    names) cut to ``'…'``, and at most 120 characters."""
+    first = str(text).strip().split("\n", 1)[0]
+
+    def cut(found: re.Match[str]) -> str:
+        inner = found.group()[1:-1]
+        keep = len(inner) <= 1 or re.fullmatch(r"<[a-z ]+>", inner) or inner in ("\\n", "\\t")
+        return found.group() if keep else f"{found.group()[0]}…{found.group()[0]}"
+
+    return clip(_QUOTED.sub(cut, first), 120)
+
+
 def _syntax_problem(exc: YAMLError, file: str, text: str) -> Problem:
-    """Our own message for a ruamel.yaml syntax error, at its position."""
+    """Our own message for a ruamel.yaml syntax error, at its position.
+
+    ruamel's words are used only where no message of ours fits, and then without
+    any text of the file (`_parser_words`): a syntax error never quotes a line.
+    """
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
-    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    problem = _parser_words(getattr(exc, "problem", None) or str(exc))
     context = getattr(exc, "context", None)
+    context = _parser_words(context) if context else None
     context_mark = getattr(exc, "context_mark", None)
     lines = text.splitlines()
     here = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
@@ -320,6 +350,13 @@ def _syntax_problem(exc: YAMLError, file: str, text: str) -> Problem:
         if context:
             message += f" ({context}{' at ' + where if where else ''})"
     return Problem(file, line, col, f"YAML syntax error: {message}")
+
+
+def _kind_of(value: Any) -> str:
+    """What a scalar is, without its content."""
+    if isinstance(value, str):
+        return "text (is this an agreement file?)"
+    return "true/false" if isinstance(value, bool) else "a number"
 
 
 def _read_as(value: Any) -> str:
@@ -363,7 +400,9 @@ class _Composer:
                 continue
             root = doc.values[()]
             if not isinstance(data, dict):
-                found = "a list" if isinstance(data, list) else f"the value {data!r}"
+                # never quoted: a file that is not a mapping may be anything (a key file,
+                # a .env) and its first line is the last thing a message should repeat
+                found = "a list" if isinstance(data, list) else _kind_of(data)
                 raise _problem(
                     self.file,
                     root.line,
@@ -391,10 +430,10 @@ class _Composer:
     def _check(self, event: Any, depth: int) -> None:
         anchor = event.anchor
         if anchor is not None:
-            raise self._fail(event, f"anchor '&{anchor}' is not allowed; {_ANCHOR_WHY}")
+            raise self._fail(event, f"anchor '&{clip(anchor)}' is not allowed; {_ANCHOR_WHY}")
         tag = event.tag
         if tag is not None:
-            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            shown = clip(str(tag).replace("tag:yaml.org,2002:", "!!"))
             raise self._fail(
                 event,
                 f"explicit tag '{shown}' is not allowed; remove it (agreements are plain data: "
@@ -408,7 +447,7 @@ class _Composer:
     def _node(self, event: Any, path: Path, depth: int) -> Any:
         kind = type(event)
         if kind is ev.AliasEvent:
-            raise self._fail(event, f"alias '*{event.anchor}' is not allowed; {_ANCHOR_WHY}")
+            raise self._fail(event, f"alias '*{clip(event.anchor)}' is not allowed; {_ANCHOR_WHY}")
         if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH:
             self._check(event, depth)
         doc = self.doc
@@ -442,7 +481,7 @@ class _Composer:
                     return mapping
                 if ckind is ev.AliasEvent:
                     raise self._fail(
-                        child, f"alias '*{child.anchor}' is not allowed; {_ANCHOR_WHY}"
+                        child, f"alias '*{clip(child.anchor)}' is not allowed; {_ANCHOR_WHY}"
                     )
                 if child.anchor is not None or child.tag is not None:
                     self._check(child, depth + 1)
@@ -454,17 +493,18 @@ class _Composer:
                 if not child.style and child.implicit[0]:
                     key = resolve_plain(key)
                 if not isinstance(key, str):
+                    shown = clip(child.value)
                     raise self._fail(
                         child,
-                        f"key '{child.value}' is read as {_read_as(key)}; keys must be text: "
-                        f"quote it, e.g. '{child.value}':",
+                        f"key '{shown}' is read as {_read_as(key)}; keys must be text: "
+                        f"quote it, e.g. '{shown}':",
                     )
                 sub = (*path, key)
                 if key in mapping:
                     first = keys[sub]
                     raise self._fail(
                         child,
-                        f"duplicate key '{key}' (first at line {first.line}:{first.col}); "
+                        f"duplicate key '{clip(key)}' (first at line {first.line}:{first.col}); "
                         "keep one of them",
                     )
                 cmark = child.start_mark

@@ -7,7 +7,7 @@ A first line ``# golden: drop=FILE`` leaves that base file out (e.g. the
 Workspace). Generated inputs (too big to store) are listed in `GENERATED`.
 
 To regenerate after a deliberate change of a message, run
-``UPDATE_GOLDEN=1 .venv/bin/pytest tests/accord/test_validate_golden.py`` and
+``UPDATE_GOLDEN=1 .venv/bin/pytest tests/accord/loading/test_validate_golden.py`` and
 read the diff of the ``.expected`` files before committing it.
 """
 
