@@ -178,19 +178,25 @@ def import_(file: Path, path: Path, mapping: str | None, store_url: str | None) 
     ws = _workspace(path)
     chosen = load_mapping(mapping)
     console = Console(stderr=True)
-    with open_store(ws, store_url) as store:
-        with _progress(
-            console, DownloadColumn(), TimeRemainingColumn(), disable=not console.is_terminal
-        ) as bar:
-            task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
-            report = import_file(
-                ws,
-                file,
-                StoreSink(store),
-                chosen,
-                now=_clock()(),
-                progress=lambda n: bar.advance(task, n),
-            )
+    try:
+        with open_store(ws, store_url) as store:
+            with _progress(
+                console, DownloadColumn(), TimeRemainingColumn(), disable=not console.is_terminal
+            ) as bar:
+                task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
+                report = import_file(
+                    ws,
+                    file,
+                    StoreSink(store),
+                    chosen,
+                    now=_clock()(),
+                    progress=lambda n: bar.advance(task, n),
+                )
+            if report.rows > report.rejected:  # once, after the last batch: fresh plans
+                store.update_statistics()
+    except AccordError as exc:  # a file that cannot be read, a store that cannot be used
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     for line in report.problem_lines():
         click.echo(line, err=True)
     for note in report.notes():
@@ -270,14 +276,18 @@ def _run_mkdocs(action: Callable[[], None]) -> None:
         sys.exit(1)
 
 
+MAX_RATE = 10_000
+"""The most events per second `accord simulate` streams (more only fills the disk)."""
+
+
 @main.command()
 @PATH_ARG
 @click.option(
     "--rate",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(min=0, min_open=True, max=MAX_RATE),
     default=5.0,
     show_default=True,
-    help="Live events per second.",
+    help=f"Live events per second (at most {MAX_RATE:,}).",
 )
 @click.option(
     "--seconds",
@@ -321,7 +331,12 @@ def simulate(
     live = history_days is None or any(
         source(name) is not click.core.ParameterSource.DEFAULT for name in ("rate", "seconds")
     )
-    with open_store(ws, store_url) as store:
+    try:
+        opened = open_store(ws, store_url)
+    except AccordError as exc:  # e.g. an in-memory store, or one that cannot be reached
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    with opened as store:
         if history_days is not None:
             days_seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
             with _progress(
@@ -395,10 +410,12 @@ def status(
 
     from accord.metrics import evaluate, workspace_at
     from accord.present import status_table
-    from accord.store import open_store
+    from accord.store import open_store, tune_for_reading
+    from accord.store import store_url as resolve_store
 
     ws = _workspace(path)
     at = _parse_at(at_text, ws)
+    tune_for_reading(resolve_store(ws, store_url))
     try:
         if at is not None and not current:
             ws, note = workspace_at(path, at)
@@ -534,12 +551,23 @@ def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, ra
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None) -> None:
     """The live terminal dashboard (q quits, ? lists every key)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Textual would wait forever for a terminal that never answers.
+        click.echo(
+            "error: `accord dash` needs a terminal (stdin and stdout are not a tty); "
+            "for a report in a pipe or a script use `accord status`",
+            err=True,
+        )
+        sys.exit(1)
+    from accord.store import store_url as resolve_store
+    from accord.store import tune_for_reading
     from tui.app import make_app
 
     ws = _workspace(path)
     at = _parse_at(at_text, ws)
-    # make_app resolves the store (flag > env > workspace > default) once.
-    make_app(path, workspace=ws, store_url=store_url, refresh=refresh, at=at, clock=_clock()).run()
+    url = resolve_store(ws, store_url)
+    tune_for_reading(url)  # a store from an older Accord gets its indexes once
+    make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at, clock=_clock()).run()
 
 
 def run() -> None:

@@ -1,8 +1,16 @@
 """Reading import files for `accord.importing.importer`: CSV or JSON Lines rows and their layout.
 
-The file is decoded line by line (never held in memory, a UTF-8 BOM dropped);
-`RowSource` yields each row with its line number, and `resolve_layout` matches
-the header against the mapping (suggesting near misses for unknown columns).
+The file is decoded line by line (never held in memory, a UTF-8 BOM dropped); a
+line ends at LF, CRLF or a lone CR. `RowSource` yields each row with its line
+number, and `resolve_layout` matches the header against the mapping (suggesting
+near misses for unknown columns).
+
+A CSV record may span lines (a quoted field with line breaks), but a broken one
+never swallows the rest of the file: a record that spans several lines must
+close its quote within `MAX_RECORD_LINES` lines and before the end of the file,
+be well formed (nothing but a delimiter or a line end after a closing quote) and
+have the header's number of fields. Otherwise its first line is rejected and
+reading resumes on the line after it (docs/import.md).
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +30,12 @@ from accord.importing.mappings import EVENT_FIELDS, LEAD_FIELDS, PLAIN, Mapping
 
 Kind = Literal["leads", "events"]
 Row = dict[str, Any]
-_BOM = b"\xef\xbb\xbf"
+_BOM = "\ufeff"
+_ESCAPED = re.compile("[\udc80-\udcff]")
+"""An undecodable byte, as the ``surrogateescape`` error handler keeps it."""
+
+MAX_RECORD_LINES = 1000
+"""The most physical lines one CSV record (a quoted field with line breaks) may span."""
 
 
 class RowError(ValueError):
@@ -31,23 +45,33 @@ class RowError(ValueError):
 # --- reading ----------------------------------------------------------------
 
 
-def _decoded_lines(
-    fh: IO[bytes], file: str, progress: Callable[[int], None] | None
-) -> Iterator[str]:
-    """The file's lines decoded strictly as UTF-8 (a leading BOM dropped)."""
-    for number, raw in enumerate(fh, 1):
-        if number == 1 and raw.startswith(_BOM):
-            raw = raw[len(_BOM) :]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected(
-                f"{file}:{number}: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} is not "
-                "valid UTF-8; save the file as UTF-8 and import it again (rows already loaded "
-                "are skipped)"
-            ) from None
+def open_text(path: Path) -> IO[str]:
+    """`path` for `decoded_lines`: UTF-8, line ends kept as they are (LF, CRLF or CR)."""
+    return path.open("r", encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def decoded_lines(fh: IO[str], file: str, progress: Callable[[int], None] | None) -> Iterator[str]:
+    """The lines of a file opened with `open_text`, strictly UTF-8 (a leading BOM dropped).
+
+    Raises:
+        ImportRejected: a byte that is not UTF-8 (with its line and column).
+    """
+    for number, text in enumerate(fh, 1):
+        size = len(text)
+        if not text.isascii():
+            size = len(text.encode("utf-8", "surrogateescape"))
+            if number == 1 and text.startswith(_BOM):
+                text = text[len(_BOM) :]
+            bad = _ESCAPED.search(text)
+            if bad is not None:
+                column = len(text[: bad.start()].encode("utf-8", "surrogateescape")) + 1
+                raise ImportRejected(
+                    f"{file}:{number}: byte 0x{ord(bad.group()) - 0xDC00:02x} at column {column} "
+                    "is not valid UTF-8; save the file as UTF-8 and import it again (rows already "
+                    "loaded are skipped)"
+                )
         if progress is not None:
-            progress(len(raw))
+            progress(size)
         yield text
 
 
@@ -74,6 +98,78 @@ class RowSource:
     """(line, row) or (line, reason) for a row that cannot be read at all."""
 
 
+class _TooManyLines(Exception):
+    """A record has taken `MAX_RECORD_LINES` lines without closing its quote."""
+
+
+_TOO_MANY = "too many lines"
+_UNCLOSED = 'a quoted field opened on this line is not closed {}; a closing quote (") is missing'
+
+
+class _Feed:
+    """The lines after a CSV header for `csv.reader`, numbered; a broken record's lines
+    after its first can be pushed back to be read again."""
+
+    def __init__(self, lines: Iterator[str], number: int) -> None:
+        self._lines = lines
+        self._number = number
+        """The physical number of the last line taken from `_lines`."""
+        self._back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        """(number, text) of the lines the current record has read."""
+        self.ran_out = False
+        """The current record wanted another line and the file had none (an open quote)."""
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= MAX_RECORD_LINES:
+            raise _TooManyLines
+        if self._back:
+            item = self._back.popleft()
+        else:
+            text = next(self._lines, None)
+            if text is None:
+                self.ran_out = bool(self.taken)
+                raise StopIteration
+            self._number += 1
+            item = (self._number, text)
+        self.taken.append(item)
+        return item[1]
+
+    def next_record(self) -> None:
+        self.taken = []
+        self.ran_out = False
+
+    def read_again_after_first(self) -> None:
+        """Read the current record's lines after its first again, as records of their own."""
+        self._back.extendleft(reversed(self.taken[1:]))
+
+
+def _broken_record(
+    feed: _Feed, values: list[str], delimiter: str, fields: int, error: str | None
+) -> str | None:
+    """Why a record that spans several lines cannot be trusted (None when it can)."""
+    spans = f"a quoted field opened on this line runs over {len(feed.taken)} lines"
+    if error is _TOO_MANY:
+        return _UNCLOSED.format(f"within {MAX_RECORD_LINES} lines")
+    if error is not None:
+        return f"{spans} and cannot be read ({error}); is a closing quote missing?"
+    if feed.ran_out:
+        return _UNCLOSED.format("by the end of the file")
+    try:
+        strict = list(csv.reader([t for _, t in feed.taken], delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return f"{spans} and is malformed ({exc}); is a closing quote missing?"
+    if len(strict) != 1 or len(values) != fields:
+        return (
+            f"{spans} and leaves {len(values)} fields, the header has {fields}; "
+            "is a closing quote missing?"
+        )
+    return None
+
+
 def _csv_rows(lines: Iterator[str], file: str) -> RowSource:
     first = next(lines, None)
     offset = 1  # physical lines consumed before the reader starts (up to the header)
@@ -88,24 +184,39 @@ def _csv_rows(lines: Iterator[str], file: str) -> RowSource:
     for name in header:
         if not name:
             raise ImportRejected(f"{file}:1: the header has an empty column name")
+        if "\x00" in name:
+            raise ImportRejected(f"{file}:1: the header has a NUL character (\\x00) in a name")
         if name.casefold() in seen:
             raise ImportRejected(f"{file}:1: column '{name}' appears twice in the header")
         seen.add(name.casefold())
 
     def rows() -> Iterator[tuple[int, Row | str]]:
-        reader = csv.reader(lines, delimiter=delimiter)
-        previous = 0
+        feed = _Feed(lines, offset)
+        reader = csv.reader(feed, delimiter=delimiter)
         while True:
+            feed.next_record()
+            error: str | None = None
+            values: list[str] = []
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield offset + previous + 1, f"cannot read the row: {exc}"
-                previous = reader.line_num
+                error = str(exc)
+            except _TooManyLines:
+                error = _TOO_MANY
+            line = feed.taken[0][0]
+            if len(feed.taken) > 1:
+                broken = _broken_record(feed, values, delimiter, len(header), error)
+                if broken is not None:
+                    feed.read_again_after_first()
+                    reader = csv.reader(feed, delimiter=delimiter)
+                    yield line, broken
+                    continue
+            elif error is not None:
+                reader = csv.reader(feed, delimiter=delimiter)
+                yield line, f"cannot read the row: {error}"
                 continue
-            line = offset + previous + 1
-            previous = reader.line_num
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
@@ -149,6 +260,10 @@ def _json_row(text: str) -> Row | str:
         item = json.loads(text)
     except json.JSONDecodeError as exc:
         return f"not valid JSON: {exc.msg} (column {exc.colno})"
+    except RecursionError:
+        return "not usable JSON: nested too deeply"
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        return f"not usable JSON: {exc}"
     if not isinstance(item, dict):
         return "expected a JSON object with column names as keys"
     return {str(k): v for k, v in item.items()}

@@ -2,6 +2,12 @@
 
 `RowChecker` turns a raw row into a lead or an event (or raises `RowError` with
 the reason); `parse_time` reads a timestamp in the Workspace's time zone.
+
+A row is checked against the store's column types too, so that every database
+takes what the checks let through: text no longer than its column
+(`accord.store.leads` / `events`), no NUL character and no unpaired surrogate
+anywhere, a ``value`` that fits ``Numeric(18, 2)``, times that exist in UTC
+(years 1 to 9999) and JSON without NaN or Infinity.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from accord.domain.clock import system_now
 from accord.domain.workspace import Workspace
 from accord.importing._reading import Layout, Row, RowError, snake_case
 from accord.importing.mappings import Mapping
+from accord.store import events as events_table
+from accord.store import leads as leads_table
 
 FUTURE_SLACK = dt.timedelta(minutes=5)
 """A timestamp later than now plus this is flagged as in the future (clock skew)."""
@@ -27,6 +35,24 @@ _TYPE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _NUMBER = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
+
+
+def _lengths(table: Any) -> dict[str, int]:
+    """Column → the most characters it keeps, for the table's String columns."""
+    return {
+        c.name: c.type.length for c in table.columns if getattr(c.type, "length", None) is not None
+    }
+
+
+LEAD_LENGTHS = _lengths(leads_table)
+"""The longest text each column of `leads` keeps (lead_id, source, segment, owner)."""
+EVENT_LENGTHS = _lengths(events_table)
+"""The longest text each column of `events` keeps (lead_id, type, stage, actor)."""
+_VALUE_TYPE: Any = leads_table.c.value.type
+VALUE_DIGITS: int = _VALUE_TYPE.precision - _VALUE_TYPE.scale
+"""Digits a lead's value may have before the decimal point (Numeric(18, 2): 16)."""
+_VALUE_LIMIT = Decimal(10) ** VALUE_DIGITS - Decimal(5) / Decimal(10) ** (_VALUE_TYPE.scale + 1)
+"""The smallest magnitude that rounds to more than `VALUE_DIGITS` digits."""
 
 
 # --- checking rows ------------------------------------------------------------
@@ -54,15 +80,62 @@ def parse_time(text: str, tz: ZoneInfo, formats: tuple[str, ...] = ()) -> dt.dat
         if formats:
             shown += " or " + " / ".join(formats)
         raise RowError(f"cannot read time '{text}'; write {shown}")
-    if moment.tzinfo is not None and moment.utcoffset() is not None:
-        return moment
-    local = moment.replace(tzinfo=tz)
-    if local.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != moment:
+    try:
+        if moment.tzinfo is not None and moment.utcoffset() is not None:
+            moment.astimezone(dt.UTC)  # stored in UTC: it must exist there
+            return moment
+        local = moment.replace(tzinfo=tz)
+        back = local.astimezone(dt.UTC).astimezone(tz)
+    except OverflowError:
+        raise RowError(
+            f"time '{text}' is out of range: in UTC it falls outside the years 1 to 9999"
+        ) from None
+    if back.replace(tzinfo=None) != moment:
         raise RowError(
             f"local time '{text}' does not exist in {tz.key} (the clocks jump forward); "
             "give the time with an offset"
         )
     return local
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""A NUL character or half of a surrogate pair: text no store keeps."""
+
+
+def _storable(value: Any, name: str) -> None:
+    """Raise when text in `value` (nested too) holds what no store keeps: a NUL
+    character, or an unpaired surrogate (from a JSON escape such as ``\\ud800``)."""
+    if isinstance(value, str):
+        found = _UNSTORABLE.search(value)
+        if found is None:
+            return
+        if found.group() == "\x00":
+            raise RowError(f"{name} contains a NUL character (\\x00); remove it")
+        raise RowError(
+            f"{name} contains \\u{ord(found.group()):04x}, half of a surrogate pair, "
+            "which is not a character"
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, name)
+            _storable(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item, name)
+
+
+def _row_storable(row: Row) -> None:
+    """`_storable` for every cell and column name of a row (one scan when all are text)."""
+    try:
+        text = "".join(row) + "".join(row.values())
+    except TypeError:  # JSON: numbers, objects, …
+        pass
+    else:
+        if _UNSTORABLE.search(text) is None:
+            return
+    for column, value in row.items():
+        _storable(value, f"column '{column}'")
+        _storable(column, "a column name")
 
 
 def _text(value: Any) -> str | None:
@@ -85,6 +158,8 @@ class Checked:
     lead: Row | None = None
     events: list[Row] = field(default_factory=list)
     future: bool = False
+    key: str | None = None
+    """The lead_id or event_id the row claimed in its file (see `RowChecker.forget`)."""
 
 
 class RowChecker:
@@ -180,14 +255,35 @@ class RowChecker:
         Raises:
             RowError: the row is bad (the reason is the message).
         """
+        _row_storable(row)
         lead_id = _text(self._get(row, "lead_id"))
         if lead_id is None:
             raise RowError("empty lead_id")
         if self.layout.kind == "events":
-            return self._event(line, row, lead_id)
-        return self._lead(line, row, lead_id)
+            checked = self._event(line, row, lead_id)
+            for event in checked.events:
+                _fits(event, EVENT_LENGTHS, "extra")
+            event_id = _text(self._get(row, "event_id"))
+            key = None if event_id is None else ("event_id", event_id)
+        else:
+            checked = self._lead(line, row, lead_id)
+            _fits(checked.lead or {}, LEAD_LENGTHS, "attributes")
+            for event in checked.events:
+                _fits(event, EVENT_LENGTHS, "extra")
+            key = ("lead_id", lead_id)
+        # Only a row that passed every check claims its id: a repeat of a rejected row is
+        # checked on its own.
+        if key is not None and not self._once(*key, line, row):
+            return None
+        checked.key = key[1] if key is not None else None
+        return checked
 
-    def _event(self, line: int, row: Row, lead_id: str) -> Checked | None:
+    def forget(self, checked: Checked) -> None:
+        """Release the id of a row the store refused, so that a repeat is checked on its own."""
+        if checked.key is not None:
+            self.first_line.pop(checked.key, None)
+
+    def _event(self, line: int, row: Row, lead_id: str) -> Checked:
         at = self._time(self._get(row, "at"), "at")
         if at is None:
             raise RowError("empty at (the event's time)")
@@ -201,8 +297,6 @@ class RowChecker:
         if kind == "entered" and stage is None:
             raise RowError("an 'entered' event needs a stage")
         event_id = _text(self._get(row, "event_id"))
-        if event_id is not None and not self._once("event_id", event_id, line, row):
-            return None
         event = {
             "lead_id": lead_id,
             "at": at,
@@ -215,9 +309,7 @@ class RowChecker:
             event["source_key"] = f"id:{event_id}"
         return Checked(line, events=[event], future=at > self.now)
 
-    def _lead(self, line: int, row: Row, lead_id: str) -> Checked | None:
-        if not self._once("lead_id", lead_id, line, row):
-            return None
+    def _lead(self, line: int, row: Row, lead_id: str) -> Checked:
         created = self._time(self._get(row, "created_at"), "created_at")
         attributes = self._rest(row)
         stage_value = self._get(row, "stage")
@@ -278,14 +370,46 @@ class RowChecker:
         if isinstance(value, bool):
             raise RowError(f"value {value} is not a number")
         if isinstance(value, int | float):
-            return Decimal(str(value))
-        text = _text(value)
-        if text is None:
-            return None
-        bare = text.lstrip("$€£").strip()
-        if not _NUMBER.match(bare):
-            raise RowError(f"value '{text}' is not a number (write e.g. 12500 or 12500.50)")
+            number = Decimal(str(value))
+            shown = str(value)
+        else:
+            text = _text(value)
+            if text is None:
+                return None
+            bare = text.lstrip("$€£").strip()
+            if not _NUMBER.match(bare):
+                raise RowError(f"value '{text}' is not a number (write e.g. 12500 or 12500.50)")
+            try:
+                number = Decimal(bare.replace(",", ""))
+            except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+                raise RowError(f"value '{text}' is not a number") from None
+            shown = f"'{text}'"
+        if len(shown) > 40:
+            shown = shown[:36] + "…" + shown[-1]
+        if not number.is_finite():
+            raise RowError(f"value {shown} is not a finite number")
+        if abs(number) >= _VALUE_LIMIT:
+            raise RowError(
+                f"value {shown} is out of range: the store keeps at most {VALUE_DIGITS} digits "
+                "before the decimal point"
+            )
+        return number
+
+
+def _fits(row: Row, lengths: dict[str, int], data: str) -> None:
+    """Raise when a text of `row` is longer than its column, or its JSON `data` column
+    holds NaN or Infinity."""
+    for column, limit in lengths.items():
+        value = row.get(column)
+        if isinstance(value, str) and len(value) > limit:
+            raise RowError(
+                f"{column} is {len(value)} characters long; the store keeps at most {limit}"
+            )
+    if row.get(data):
         try:
-            return Decimal(bare.replace(",", ""))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            raise RowError(f"value '{text}' is not a number") from None
+            json.dumps(row[data], allow_nan=False, default=str)
+        except ValueError:
+            raise RowError(
+                f"{'an attribute' if data == 'attributes' else 'an extra column'} holds NaN or "
+                "Infinity, which JSON cannot store"
+            ) from None

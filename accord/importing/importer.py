@@ -2,10 +2,14 @@
 
 The file is streamed (never held in memory) and written in batches of
 `BATCH_SIZE` rows, each in its own short write transaction. Each row is checked
-on its own; a bad row is rejected with its file line number and a reason while
-the good rows still load. Re-importing a file adds nothing twice: an event's
-``source_key`` is the file's ``event_id`` when it has one, else the event's own
-content (lead, time, type, stage), and the store skips keys it already holds.
+on its own — against the workspace and against the store's column types — and a
+bad row is rejected with its file line number and a reason while the good rows
+still load. Should the database still refuse a batch for its values
+(`RowsRefused`), the batch is split in halves until the refused rows are found
+and rejected one by one; the rest of the batch loads. Re-importing a file adds
+nothing twice: an event's ``source_key`` is the file's ``event_id`` when it has
+one, else the event's own content (lead, time, type, stage), and the store skips
+keys it already holds.
 
 The parsing side (`open_rows`, `RowChecker`) is pure; `import_file` adds the
 store through a small `Sink` protocol so it can be tested without a database.
@@ -14,23 +18,27 @@ See docs/import.md for the formats, the mappings and every rule.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from accord.domain.errors import ImportRejected
 from accord.domain.workspace import Workspace
 from accord.importing._reading import (
+    MAX_RECORD_LINES,
     Kind,
     Layout,
     Row,
     RowError,
     RowSource,
     _csv_rows,
-    _decoded_lines,
     _json_rows,
+    decoded_lines,
     is_jsonl,
+    open_text,
     resolve_layout,
     snake_case,
 )
@@ -43,6 +51,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BATCH_SIZE",
     "FUTURE_SLACK",
+    "MAX_RECORD_LINES",
     "MAX_SHOWN",
     "Checked",
     "ImportReport",
@@ -52,6 +61,7 @@ __all__ = [
     "RowChecker",
     "RowError",
     "RowSource",
+    "RowsRefused",
     "Sink",
     "StoreSink",
     "import_file",
@@ -69,12 +79,29 @@ MAX_SHOWN = 50
 # --- importing ------------------------------------------------------------------
 
 
+class RowsRefused(Exception):
+    """A `Sink` refused a batch because of its values (the database said a value does not fit
+    its column); nothing of the batch was written. The message is the database's reason."""
+
+
 class Sink(Protocol):
     """Where checked rows go (the store, or a list in tests)."""
 
     def write(self, leads: list[Row], events: list[Row]) -> tuple[int, int, set[str]]:
-        """Insert; return (leads inserted, events inserted, lead ids of `events` not in leads)."""
+        """Insert all or nothing; return (leads inserted, events inserted, lead ids of `events`
+        not in leads).
+
+        Raises:
+            RowsRefused: the values of some row do not fit (nothing was written).
+        """
         ...
+
+
+def _refusal(error: BaseException) -> str:
+    """The one-line reason a database gave for refusing a value."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    return f"the database refused the row: {text or type(original).__name__}"
 
 
 class StoreSink:
@@ -84,25 +111,36 @@ class StoreSink:
         self.store = store
 
     def write(self, leads: list[Row], events: list[Row]) -> tuple[int, int, set[str]]:
-        from sqlalchemy import select
+        from sqlalchemy import exc, select
 
         from accord.store import add_events, add_leads
         from accord.store import leads as leads_table
 
         column = leads_table.c.lead_id
         with self.store.write() as conn:
-            new_leads = 0
-            if leads:
-                ids = [r["lead_id"] for r in leads]
-                existing = set(conn.execute(select(column).where(column.in_(ids))).scalars())
-                add_leads(conn, leads)
-                new_leads = sum(1 for i in ids if i not in existing)
-            unknown: set[str] = set()
-            if events:
-                wanted = {r["lead_id"] for r in events}
-                known = set(conn.execute(select(column).where(column.in_(wanted))).scalars())
-                unknown = wanted - known
-            return new_leads, add_events(conn, events), unknown
+            try:
+                new_leads = 0
+                if leads:
+                    ids = [r["lead_id"] for r in leads]
+                    existing = set(conn.execute(select(column).where(column.in_(ids))).scalars())
+                    add_leads(conn, leads)
+                    new_leads = sum(1 for i in ids if i not in existing)
+                unknown: set[str] = set()
+                if events:
+                    wanted = {r["lead_id"] for r in events}
+                    known = set(conn.execute(select(column).where(column.in_(wanted))).scalars())
+                    unknown = wanted - known
+                return new_leads, add_events(conn, events), unknown
+            except exc.DBAPIError as error:
+                # The values' fault: the batch is split to find the row. Anything else (the
+                # connection, a lock) is the store's and stops the import.
+                if not isinstance(error, exc.DataError | exc.IntegrityError):
+                    raise
+                raise RowsRefused(_refusal(error)) from error
+            except (exc.StatementError, ValueError, TypeError, ArithmeticError) as error:
+                # A value the driver or a column type could not convert (raised before the
+                # database saw it); the transaction rolls back as the exception leaves it.
+                raise RowsRefused(_refusal(error)) from error
 
 
 @dataclass
@@ -121,16 +159,23 @@ class ImportReport:
     """New `entered` events made from a leads file's stage-date columns."""
     rejected: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
-    """(line, reason) of the first `MAX_SHOWN` rejected rows."""
+    """(line, reason) of the first `MAX_SHOWN` rejected rows, by line."""
     future: int = 0
     first_future_line: int | None = None
     unknown_leads: int = 0
     """Events whose lead has no row in the leads table."""
 
     def reject(self, line: int, reason: str) -> None:
+        """Count a rejected row; keep it among `problems` when it is one of the first lines.
+
+        Rows the database refuses are found after later rows were checked, so a line may
+        come in out of order: `problems` stays sorted and keeps the lowest lines.
+        """
         self.rejected += 1
-        if len(self.problems) < MAX_SHOWN:
-            self.problems.append((line, reason))
+        if len(self.problems) >= MAX_SHOWN and line > self.problems[-1][0]:
+            return
+        bisect.insort(self.problems, (line, reason), key=lambda p: p[0])
+        del self.problems[MAX_SHOWN:]
 
     def problem_lines(self) -> list[str]:
         """``FILE:LINE: reason`` for the shown rows, then "… and N more"."""
@@ -186,19 +231,29 @@ def import_file(
         ImportRejected: the whole file is unusable (encoding, missing columns, empty).
     """
     file = name or str(path)
-    with path.open("rb") as fh:
-        lines = _decoded_lines(fh, file, progress)
+    with open_text(path) as fh:
+        lines = decoded_lines(fh, file, progress)
         source = _json_rows(lines, file) if is_jsonl(path) else _csv_rows(lines, file)
         layout = resolve_layout(source.header, mapping, ws, file, loose=is_jsonl(path))
         checker = RowChecker(ws, layout, mapping, now=now)
         report = ImportReport(file, layout.kind)
-        leads: list[Row] = []
-        events: list[Row] = []
+        batch: list[Checked] = []
+        size = 0
 
-        def flush() -> None:
-            if not leads and not events:
+        def write(items: list[Checked]) -> None:
+            leads = [c.lead for c in items if c.lead is not None]
+            events = [e for c in items for e in c.events]
+            try:
+                n_leads, n_events, unknown = sink.write(leads, events)
+            except RowsRefused as refused:
+                if len(items) == 1:
+                    checker.forget(items[0])
+                    report.reject(items[0].line, str(refused))
+                    return
+                half = len(items) // 2
+                write(items[:half])
+                write(items[half:])
                 return
-            n_leads, n_events, unknown = sink.write(leads, events)
             if layout.kind == "leads":
                 report.imported += n_leads
                 report.already += len(leads) - n_leads
@@ -207,30 +262,39 @@ def import_file(
                 report.imported += n_events
                 report.already += len(events) - n_events
                 report.unknown_leads += sum(1 for e in events if e["lead_id"] in unknown)
-            leads.clear()
-            events.clear()
+            for item in items:
+                if item.future:
+                    report.future += 1
+                    if report.first_future_line is None or item.line < report.first_future_line:
+                        report.first_future_line = item.line
 
-        for line, row in source.rows:
-            report.rows += 1
-            if isinstance(row, str):
-                report.reject(line, row)
-                continue
-            try:
-                checked = checker.check(line, row)
-            except RowError as exc:
-                report.reject(line, str(exc))
-                continue
-            if checked is None:
-                report.already += 1
-                continue
-            if checked.future:
-                report.future += 1
-                if report.first_future_line is None:
-                    report.first_future_line = line
-            if checked.lead is not None:
-                leads.append(checked.lead)
-            events.extend(checked.events)
-            if len(leads) + len(events) >= batch_size:
-                flush()
+        def flush() -> None:
+            nonlocal size
+            if batch:
+                write(batch)
+            batch.clear()
+            size = 0
+
+        try:
+            for line, row in source.rows:
+                report.rows += 1
+                if isinstance(row, str):
+                    report.reject(line, row)
+                    continue
+                try:
+                    checked = checker.check(line, row)
+                except RowError as exc:
+                    report.reject(line, str(exc))
+                    continue
+                if checked is None:
+                    report.already += 1
+                    continue
+                batch.append(checked)
+                size += len(checked.events) + (checked.lead is not None)
+                if size >= batch_size:
+                    flush()
+        except ImportRejected:
+            flush()  # the good rows before the line that stops the import are kept
+            raise
         flush()
     return report

@@ -22,7 +22,14 @@ Every failure of the database (unreachable, missing file, locked, corrupt) is a
 from accord.domain.settings import ENV_STORE, store_url
 from accord.store._info import StoreInfo, store_info
 from accord.store._schema import UtcDateTime, events, leads, metadata
-from accord.store._store import Store, add_events, add_leads, event_key, open_store
+from accord.store._store import (
+    Store,
+    add_events,
+    add_leads,
+    event_key,
+    open_store,
+    tune_for_reading,
+)
 
 __all__ = [
     "ENV_STORE",
@@ -38,4 +45,5 @@ __all__ = [
     "open_store",
     "store_info",
     "store_url",
+    "tune_for_reading",
 ]

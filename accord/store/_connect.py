@@ -4,7 +4,10 @@ SQLite: the file and its folder are created on demand (unless the
 store is opened read-only, which uses a ``mode=ro`` URI so a missing file is
 reported instead of created); every connection gets WAL mode, a busy timeout
 and ``synchronous=NORMAL``; writers take the write lock up front with
-``BEGIN IMMEDIATE`` so a read transaction never has to upgrade.
+``BEGIN IMMEDIATE`` so a read transaction never has to upgrade. A path that is
+not a regular file (a FIFO, socket or device would block or mislead SQLite) is
+refused before connecting, and a ``.accord`` folder the store creates gets a
+``.gitignore`` of ``*`` so git never stages the database.
 
 PostgreSQL: a pool with ``pool_pre_ping`` so a connection that
 died in a server restart is replaced before use, and a connect timeout so an
@@ -15,7 +18,9 @@ Every message names the store by its URL with the password redacted.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +34,17 @@ from accord.domain.errors import StoreError, redact_url
 NO_STORE_HINT = "run `accord simulate` or `accord import` first"
 BEGIN_OPTION = "accord_begin"
 """Connection execution option: the SQLite ``BEGIN`` variant ("IMMEDIATE" for writers)."""
+STATE_FOLDER = ".accord"
+"""The folder of Accord's local state (the default store, caches): never committed."""
+GITIGNORE = "# Accord's local state (the event store, caches): never committed.\n*\n"
+_COMPANIONS = ("-wal", "-shm", "-journal")
+"""Files SQLite keeps beside a database."""
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -37,6 +53,46 @@ def sqlite_path(url: URL) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database)
+
+
+def is_in_memory(raw_url: str) -> bool:
+    """Whether `raw_url` is an in-memory SQLite database (gone when the process ends)."""
+    try:
+        url = make_url(raw_url)
+    except exc.ArgumentError:
+        return False
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file::memory:"):
+        return True
+    return "mode=memory" in database or url.query.get("mode") == "memory"
+
+
+def _not_regular(path: Path) -> str | None:
+    """What `path` is when it exists and is neither a regular file nor a directory."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # missing, or unreadable: SQLite says what is wrong
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def _make_folder(folder: Path) -> None:
+    """Create `folder` and its parents; a ``.accord`` folder created here gets a
+    ``.gitignore`` of ``*`` (an existing one is never touched)."""
+    created = []
+    for candidate in (folder, *folder.parents):
+        if candidate.exists():
+            break
+        created.append(candidate)
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in created:
+        if made.name == STATE_FOLDER:
+            with contextlib.suppress(OSError), (made / ".gitignore").open("x") as fh:
+                fh.write(GITIGNORE)
 
 
 def make_engine(
@@ -82,11 +138,20 @@ def make_engine(
 def _sqlite_engine(url: URL, shown: str, *, readonly: bool, create: bool, busy: float) -> Engine:
     path = sqlite_path(url)
     if path is not None:
+        # SQLite would block on a FIFO (and misread a device): refuse before connecting,
+        # the database and the files SQLite keeps beside it.
+        for companion in (path, *(path.with_name(path.name + s) for s in _COMPANIONS)):
+            kind = _not_regular(companion)
+            if kind is not None:
+                raise StoreError(
+                    f"the event store at {path} cannot be used: {companion} is {kind}, not a "
+                    "regular file; give the path of a SQLite database file"
+                )
         if not path.exists():
             if readonly or not create:
                 raise StoreError(f"no event store at {path}; {NO_STORE_HINT}")
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _make_folder(path.parent)
             except OSError as error:
                 raise StoreError(f"cannot create the event store at {path}: {error}") from None
         elif path.is_dir():

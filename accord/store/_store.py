@@ -14,12 +14,13 @@ from sqlalchemy import Connection, Engine, func, inspect, select
 from sqlalchemy import exc as sa_exc
 
 from accord.domain.clock import iso_z
-from accord.domain.errors import StoreError
+from accord.domain.errors import StoreError, redact_url
 from accord.domain.settings import store_url
 from accord.store._connect import (
     BEGIN_OPTION,
     NO_STORE_HINT,
     describe,
+    is_in_memory,
     is_missing_table,
     make_engine,
 )
@@ -95,6 +96,14 @@ class Store:
             raise
         return store
 
+    def _plans_ready(self) -> bool:
+        """Whether the SQLite file has the engine's indexes and planner statistics (a
+        store written by an older Accord, or by hand, may have neither)."""
+        with self.read() as conn:
+            names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+        wanted = {str(ix.name) for ix in events.indexes}
+        return "sqlite_stat1" in names and wanted <= names
+
     @contextmanager
     def _guard(self) -> Iterator[None]:
         """Turn driver errors into `StoreError` (one line, no password)."""
@@ -128,7 +137,7 @@ class Store:
             self._check_tables()
             return
         with self._guard(), self.engine.begin() as conn:
-            metadata.create_all(conn, checkfirst=True)
+            create_missing(conn)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -196,14 +205,62 @@ class Store:
         self.close()
 
 
+def create_missing(conn: Connection) -> None:
+    """Create the tables and indexes that do not exist yet. (`create_all` skips the
+    indexes of a table that exists, so a store from an older Accord would never get a
+    new index.)"""
+    metadata.create_all(conn, checkfirst=True)
+    for table in metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
+def tune_for_reading(url: str) -> bool:
+    """Give a SQLite store written by an older Accord (or by hand) the engine's indexes
+    and planner statistics, when they are missing and the store can be written.
+
+    `accord status` and `accord dash` call it before they open the store read-only; a
+    store that cannot be written now (read-only file, a writer busy) is read as it is.
+    Returns whether the store was tuned.
+    """
+    if not url.startswith("sqlite"):
+        return False
+    try:
+        with Store.open(url, readonly=True) as reader:
+            if reader._plans_ready():
+                return False
+    except StoreError:
+        return False  # the reader that follows says what is wrong
+    try:
+        with Store.open(url, create=False, busy_timeout=0.5) as writer:
+            with writer._guard(), writer.engine.begin() as conn:
+                create_missing(conn)
+            writer.update_statistics()
+            with writer._guard(), writer.engine.connect() as conn:
+                # leave the file whole: the tuning's pages back from the WAL into it
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except StoreError:
+        return False
+    return True
+
+
 def open_store(ws: Workspace, url: str | None = None, *, readonly: bool = False) -> Store:
     """Open the event store of a workspace: `url` (``--store``) > env ``ACCORD_STORE`` >
     the workspace's ``store:`` > ``sqlite:///.accord/funnel.db`` (`store_url` decides).
 
     Raises:
-        StoreError: the store cannot be reached or, when `readonly`, does not exist.
+        StoreError: the store cannot be reached or, when `readonly`, does not exist; or it
+            is an in-memory database opened to write (what a command writes there is gone
+            when it ends).
     """
-    return Store.open(store_url(ws, url), readonly=readonly)
+    chosen = store_url(ws, url)
+    if not readonly and is_in_memory(chosen):
+        raise StoreError(
+            f"the event store {redact_url(chosen)} is an in-memory database: what is written "
+            "there is gone when the command ends; give a file (sqlite:///path/funnel.db) or a "
+            "database server"
+        )
+    return Store.open(chosen, readonly=readonly)
 
 
 # --- writing ---------------------------------------------------------------------

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
-from metrics_support import ams, backend_store, ev, put
+from metrics_support import ams, backend_store, ev, make_workspace, put
 from sqlalchemy import Select
 from sqlalchemy.engine import Connection
+from testclock import Cli
 
+from accord.cli import main
 from accord.domain import model as m
 from accord.metrics import _sql
-from accord.store import Store
+from accord.store import Store, tune_for_reading
 
 START = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 AT = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
@@ -94,13 +97,60 @@ def test_update_statistics_analyzes_postgresql(
 
 
 def test_update_statistics_is_a_no_op_read_only(store: Store, tmp_path: Path) -> None:
-    reader = Store.open(f"sqlite:///{tmp_path / 'funnel.db'}", readonly=True)
+    path = tmp_path / "funnel.db"
+    store.update_statistics()  # the table exists; the read-only store must not fill it
+    with Store.open(f"sqlite:///{path}", readonly=True) as reader:
+        with sqlite3.connect(path) as side:
+            side.execute("DELETE FROM sqlite_stat1")
+        reader.update_statistics()  # read-only: must not write
+    with sqlite3.connect(path) as side:
+        assert side.execute("SELECT count(*) FROM sqlite_stat1").fetchone() == (0,)
+
+
+def _old_store(path: Path) -> str:
+    """A store as an older Accord left it: no lead index, no statistics."""
+    url = f"sqlite:///{path}"
+    with Store.open(url) as s:
+        put(s, events=[ev(f"l{i}", ams(2026, 11, 2, 10), "sql") for i in range(5)])
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP INDEX {LEAD_INDEX}")
+    return url
+
+
+def _names(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+
+
+def test_tuning_gives_an_old_store_its_index_and_statistics(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = _old_store(path)
+    assert LEAD_INDEX not in _names(path) and "sqlite_stat1" not in _names(path)
+    assert tune_for_reading(url) is True
+    assert {LEAD_INDEX, "sqlite_stat1"} <= _names(path)
+    assert tune_for_reading(url) is False  # once is enough
+
+
+def test_tuning_gives_way_to_a_writer_holding_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = _old_store(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer: the tuning cannot write now
     try:
-        reader.update_statistics()  # must not try to write
-        with reader.read() as conn:
-            found = conn.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
-            ).scalar()
-        assert found == 0
+        assert tune_for_reading(url) is False
+        with Store.open(url, readonly=True) as reader:
+            assert reader.info().events == 5
     finally:
-        reader.close()
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert LEAD_INDEX not in _names(path)
+
+
+def test_accord_status_tunes_an_old_store(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    make_workspace(root, [{"id": "volume", "kpi": "sqls", "target": {"min": 10}}])
+    path = root / ".accord" / "funnel.db"
+    url = _old_store(path)
+    out = Cli().invoke(main, ["status", str(root), "--store", url, "--json"])
+    assert out.exit_code == 0, out.output
+    assert LEAD_INDEX in _names(path)
