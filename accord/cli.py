@@ -276,6 +276,8 @@ def _run_mkdocs(action: Callable[[], None]) -> None:
         sys.exit(1)
 
 
+DEMO_RATE = 0.5
+"""`accord demo`'s live rate: one change per dashboard refresh (accord.simulation.DEMO_RATE)."""
 MAX_RATE = 10_000
 """The most events per second `accord simulate` streams (more only fills the disk)."""
 
@@ -305,6 +307,12 @@ MAX_RATE = 10_000
     "when --seconds or --rate is also given.",
 )
 @click.option("--seed", type=int, default=None, help="Random seed (same seed, same history).")
+@click.option(
+    "--no-pace",
+    is_flag=True,
+    help="Stream at --rate whatever the month's targets allow (load tests); by default the "
+    "stream keeps each month's numbers inside the band around the targets.",
+)
 @click.option("--store", "store_url", metavar="URL", help="Event store URL (env ACCORD_STORE).")
 @click.pass_context
 def simulate(
@@ -314,6 +322,7 @@ def simulate(
     seconds: float | None,
     history_days: int | None,
     seed: int | None,
+    no_pace: bool,
     store_url: str | None,
 ) -> None:
     """Append realistic funnel events to the store, shaped by the workspace's agreements."""
@@ -362,7 +371,7 @@ def simulate(
         until = "until Ctrl-C" if seconds is None else f"for {seconds:g} s"
         click.echo(f"streaming about {rate:g} events/s to {store.url} {until}", err=True)
         try:
-            stream(ws, store, rate, seconds, seed, now=_clock(), on_write=count)
+            stream(ws, store, rate, seconds, seed, now=_clock(), on_write=count, paced=not no_pace)
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
         click.echo(f"streamed {written} events")
@@ -469,10 +478,11 @@ def status(
 @click.option("--no-site", is_flag=True, help="Do not build the wiki.")
 @click.option(
     "--rate",
-    type=click.FloatRange(min=0),
-    default=2.0,
+    type=click.FloatRange(min=0, max=MAX_RATE),
+    default=DEMO_RATE,
     show_default=True,
-    help="Live simulated events per second while the dashboard is open (0: none).",
+    help="Live simulated events per second while the dashboard is open (0: none); the "
+    "stream keeps the month inside the band around the targets (docs/simulate.md).",
 )
 def demo(directory: Path, days: int, seed: int, no_dash: bool, no_site: bool, rate: float) -> None:
     """Build a realistic demo workspace in DIRECTORY (default .demo): a year of git history,

@@ -133,7 +133,18 @@ def refresh_under_load(url: str, seconds: float = 16.0) -> dict[str, list[float]
     store = Store.open(url, readonly=True)
     before = store.max_event_id() or 0
     sim = subprocess.Popen(
-        [ACCORD, "simulate", str(ROOT), "--store", url, "--rate", "50", "--seconds", str(seconds)],
+        [
+            ACCORD,
+            "simulate",
+            str(ROOT),
+            "--store",
+            url,
+            "--rate",
+            "50",
+            "--no-pace",
+            "--seconds",
+            str(seconds),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,6 +7,7 @@ draws arrivals along the business calendar and plays each lead's lifecycle.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,16 @@ from accord.simulation._rules import (
     weighted,
 )
 
+Key = tuple[str, str | None]
+"""An event's (type, stage)."""
+ROLLING_DAYS = {"30d": 30.0, "90d": 90.0}
+
+
+def _add(table: dict[str, list[Key]], stage: str, key: Key) -> None:
+    keys = table.setdefault(stage, [])
+    if key not in keys:
+        keys.append(key)
+
 
 @dataclass
 class Simulator:
@@ -58,6 +69,12 @@ class Simulator:
     closers: list[tuple[str, str, float]] = field(init=False)
     """(from stage, closing event type, older_than hours) of `open` measures whose
     `to` is an event no other rule emits, e.g. Sales' decision on an SQL."""
+    waits: dict[str, list[Key]] = field(init=False)
+    """Per stage, the events that end a wait of an `open` measure in it (the demo:
+    `contacted` and `decided` in sql, `completed` in onboarding)."""
+    follow_ups: dict[str, list[Key]] = field(init=False)
+    """Per stage, the follow-up events the rules emit while a lead is in it (`accepted`
+    and `contacted` in sql, `handed-over` in customer, `completed` in onboarding)."""
     owners: list[str] = field(init=False)
     team_people: dict[str, list[str]] = field(init=False)
     sources: dict[str, float] = field(init=False)
@@ -72,6 +89,8 @@ class Simulator:
         self.rules = {}
         self.tail_types = {}
         self.closers = []
+        self.waits = {}
+        self.follow_ups = {}
         self.team_people = {t.id: [p.id for p in t.members] for t in ws.teams.values()}
         first_owner = ws.funnel[0].owner if ws.funnel else None
         self.handoff = next(
@@ -135,7 +154,13 @@ class Simulator:
             if a is not None and b is not None and b > a:
                 spans.append((b - a, a, b, ref))
         for _, a, b, ref in sorted(spans, key=lambda s: -s[0]):
-            scale = (desired(ref, intents[ref.key]) / self._reach(a, b)) ** (1 / (b - a))
+            aim = desired(ref, intents[ref.key])
+            window = ROLLING_DAYS.get(ref.commitment.per)
+            if window is not None:  # the window's young leads have not converted yet
+                spec = ref.kpi.measure.conversion
+                assert spec is not None
+                aim = min(0.97, aim / self.maturity(a, b, window, spec.within))
+            scale = (aim / self._reach(a, b)) ** (1 / (b - a))
             for i in range(a, b):
                 self.step_p[i] = min(0.97, max(0.01, self.step_p[i] * scale))
         # volume: the first count of an entered stage sets the arrival rate
@@ -193,6 +218,42 @@ class Simulator:
             if (close.type, close.stage) in emitted or close.stage is not None:
                 continue
             self.closers.append((start.stage, close.type, waiting.older_than or 24.0))
+        for ref in by_kind.get("open", []):
+            waiting = ref.kpi.measure.open
+            assert waiting is not None
+            start, close = m.as_match(waiting.from_), m.as_match(waiting.to)
+            if start.type == "entered" and start.stage is not None and close.type != "entered":
+                _add(self.waits, start.stage, (close.type, close.stage))
+        for (kind, stage), rules in self.rules.items():
+            for rule in rules:
+                if rule.to[0] == "entered":
+                    continue
+                home = rule.to[1] or (stage if kind == "entered" else None)
+                if home is not None:
+                    _add(self.follow_ups, home, rule.to)
+
+    def maturity(self, a: int, b: int, window_days: float, within: float | None) -> float:
+        """What share of a conversion from stage `a` to `b` (within `within` hours) a
+        rolling window of `window_days` shows: its youngest leads are still on their way.
+
+        The delays are the default step delays (plus about half a day for working
+        time); the window's `from` arrivals are spread evenly over it.
+        """
+        rng = random.Random(f"maturity-{a}-{b}")
+        limit = math.inf if within is None else within / 24
+        shown = reached = 0.0
+        steps = [STEP_DAYS[min(i, len(STEP_DAYS) - 1)] for i in range(a, b)]
+        for _ in range(2000):
+            days = sum(rng.uniform(low, high) + 0.5 for low, high in steps)
+            if days <= limit:
+                reached += 1
+                shown += max(0.0, window_days - days) / window_days
+        return max(0.05, shown / reached) if reached else 1.0
+
+    def month_aims(self) -> dict[str, float]:
+        """Stage entries a month the calibrated model expects, per stage."""
+        per_month = self.leads_per_day * DAYS_PER_MONTH
+        return {s: per_month * self._reach(0, i) for i, s in enumerate(self.stages)}
 
     # --- one lead ------------------------------------------------------------------
 
@@ -307,6 +368,7 @@ class Simulator:
         pending: list[tuple[dt.datetime, tuple[str, str | None], dict[str, Any]]] = []
         entered: dict[str, dt.datetime] = {}
         rejected = False
+        rejected_at: dt.datetime | None = None
 
         def flush(final: bool = False) -> None:
             """Emit pending follow-ups in time order; one tied to a stage waits for it."""
@@ -345,16 +407,31 @@ class Simulator:
                 rejected = rng.random() < self.reject_p
                 if rejected:
                     when = self.ws.calendar.add(at, rng.uniform(0.5, 16))
+                    rejected_at = when
                     pending.append((when, ("rejected", None), {"reason": rng.choice(REASONS)}))
             entered[nxt] = at
             emit(at, "entered", nxt)
         flush(final=True)
         for stage, kind, limit in self.closers:
-            if stage in entered:
-                draw = rng.random()
-                if draw < 0.995:  # the rest never get one: they wait in the attention list
-                    factor = rng.uniform(0.1, 0.9) if draw < 0.88 else rng.uniform(1.1, 3.0)
-                    emit(entered[stage] + dt.timedelta(hours=limit * factor), kind, None)
+            if stage not in entered:
+                continue
+            leave = self._leave(stage, entered, rejected_at)
+            if leave is not None:  # the decision is what moves the lead on (or back)
+                early = dt.timedelta(minutes=rng.uniform(0, 30))
+                emit(max(entered[stage], leave - early), kind, None)
+                continue
+            draw = rng.random()
+            if draw < 0.995:  # the rest never get one: they wait in the attention list
+                factor = rng.uniform(0.1, 0.9) if draw < 0.88 else rng.uniform(1.1, 3.0)
+                when = entered[stage] + dt.timedelta(hours=limit * factor)
+                keys = self.follow_ups.get(stage, [])
+                last = max(
+                    (e["at"] for e in events if (e["type"], e["stage"]) in keys), default=None
+                )
+                if last is not None and last >= when:  # Sales decides after its follow-ups
+                    when = last + dt.timedelta(hours=rng.uniform(0.5, 24))
+                emit(when, kind, None)
+        self._settle(lead, events, entered, rejected_at)
         reached = max(self.stages.index(s) for s in entered)
         if reached >= min(len(self.stages) - 1, self.handoff + 2):
             for kind, share in self.tail_types.items():
@@ -362,3 +439,72 @@ class Simulator:
                     late = at + dt.timedelta(days=rng.uniform(20, 200))
                     emit(self.ws.calendar.add(late, rng.uniform(0, 1)), kind, None)
         return lead, sorted(events, key=lambda e: e["at"])
+
+    def _leave(
+        self, stage: str, entered: dict[str, dt.datetime], rejected_at: dt.datetime | None
+    ) -> dt.datetime | None:
+        """When a lead left `stage`: it entered the next stage, or was rejected in it."""
+        i = self.stages.index(stage)
+        if i + 1 < len(self.stages) and self.stages[i + 1] in entered:
+            return entered[self.stages[i + 1]]
+        last = max(entered, key=self.stages.index)
+        if rejected_at is not None and last == stage and rejected_at >= entered[stage]:
+            return rejected_at
+        return None
+
+    def _settle(
+        self,
+        lead: Row,
+        events: list[Row],
+        entered: dict[str, dt.datetime],
+        rejected_at: dt.datetime | None,
+    ) -> None:
+        """Close every wait a lead ends: what a lead waits for in a stage (an `open`
+        measure's `to`) comes at or before it leaves the stage — moves on, is rejected,
+        or is decided (a decision follows the first contact); moving on also needs the
+        stage's follow-ups before the decision (an SQL is accepted, then becomes an
+        opportunity).
+
+        A wait whose event never came is moved into the stay, or added there.
+        """
+        for stage, since in entered.items():
+            leave = self._leave(stage, entered, rejected_at)
+            moved = leave is not None and leave != rejected_at
+            decisions = {kind for at_stage, kind, _ in self.closers if at_stage == stage}
+            decided = min(
+                (e["at"] for e in events if e["type"] in decisions and e["at"] >= since),
+                default=None,
+            )
+            ends = [t for t in (leave, decided) if t is not None]
+            if not ends:
+                continue  # still in the stage: it may wait
+            keys = list(self.waits.get(stage, []))
+            if moved:
+                keys += self.follow_ups.get(stage, [])
+            need = {key: min(ends) for key in keys if key[0] not in decisions}
+            for (kind, at_stage), deadline in need.items():
+                found = [
+                    e
+                    for e in events
+                    if e["type"] == kind
+                    and (at_stage is None or e["stage"] == at_stage)
+                    and e["at"] >= since
+                ]
+                first = min(found, key=lambda e: e["at"], default=None)
+                if first is not None and first["at"] <= deadline:
+                    continue
+                when = since + (deadline - since) * self.rng.uniform(0.05, 0.95)
+                if first is not None:
+                    first["at"] = when
+                    continue
+                extra = {"channel": self.rng.choice(CHANNELS)} if kind == "contacted" else None
+                events.append(
+                    {
+                        "lead_id": lead["lead_id"],
+                        "at": when,
+                        "type": kind,
+                        "stage": at_stage,
+                        "actor": str(lead["owner"]),
+                        "extra": extra,
+                    }
+                )

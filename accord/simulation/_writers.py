@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from accord.domain.clock import Clock, system_now
 from accord.domain.workspace import Workspace
-from accord.simulation._rules import (
-    Row,
-)
+from accord.simulation._live import Feed
+from accord.simulation._rules import Row
 from accord.simulation._simulator import Simulator
 
 if TYPE_CHECKING:
     from accord.store import Store
+
+RELOAD = dt.timedelta(minutes=5)
+"""A long stream re-reads the store this often (to see other writers)."""
+DEMO_RATE = 0.5
+"""The default `--rate` of `accord demo`'s live stream (docs/simulate.md)."""
 
 
 def generate_history(
@@ -82,6 +87,7 @@ def write_history(
         if progress is not None:
             progress(1)
     flush()
+    store.update_statistics()  # the cohort queries need the planner's statistics
     return total_leads, total_events
 
 
@@ -96,57 +102,90 @@ def stream(
     sleep: Callable[[float], None] = time.sleep,
     now: Clock = system_now,
     on_write: Callable[[int], None] | None = None,
+    paced: bool = True,
 ) -> int:
-    """Append live events at about `rate` per second for `seconds` (None: until interrupted).
+    """Append live events at up to `rate` per second for `seconds` (None: until interrupted).
 
     Each event is stamped with `now()`; `clock` (monotonic seconds) and `sleep` pace
-    the stream. New leads arrive and leads already
-    in flight take their next step (a lifecycle is planned by `Simulator` and played
-    back in order, compressed into real time). Returns the number of events written;
-    a `KeyboardInterrupt` propagates after the events so far are stored.
+    the stream. It continues the store as it is (`accord.simulation._live.Feed`):
+    leads in flight take their next step and new leads arrive, but no kind of
+    event gets more leads this month than the model's monthly aim × `HEADROOM` ×
+    the share of the month gone by. A tick with nothing in the budget writes
+    nothing, so the month's pace stays in the band around the targets however long
+    the stream runs (docs/simulate.md). A call whose `seconds × rate` is not whole
+    writes the fraction as a chance (`accord demo` calls it once a second).
+    Unseeded calls on the same store and workspace continue one another's feed
+    while nobody else writes. ``paced=False`` drops the budget (load generation:
+    every tick writes its events, the month's pace be as it may). Returns the
+    number of events written; a `KeyboardInterrupt` propagates after the events so
+    far are stored.
     """
     from accord.store import add_events, add_leads
 
     if rate <= 0:
         raise ValueError(f"rate must be above 0 events per second, got {rate}")
+    feed = _resume(ws, store, paced) if seed is None else None
     seed = random.SystemRandom().randrange(1 << 30) if seed is None else seed
-    sim = Simulator(ws, seed)
-    rng = sim.rng
     tag = f"live-{int(now().timestamp())}-{seed}"
     counter = itertools.count(1)
-    in_flight: list[list[Row]] = []
-    written = 0
+    if feed is None:
+        feed = Feed(Simulator(ws, seed), paced)
+        feed.load(store, now().astimezone(dt.UTC))
     start = clock()
+    written = slots = 0
     tick = min(0.25, max(0.02, 1 / rate))
-
-    def next_event(moment: dt.datetime, leads: list[Row]) -> Row:
-        if not in_flight or rng.random() < 0.3 or len(in_flight) > 200:
-            lead, plan = sim.lifecycle(f"{tag}-{next(counter):06d}", moment)
-            lead["created_at"] = moment
-            leads.append(lead)
-            in_flight.append(plan)
-        plan = rng.choice(in_flight)
-        event = dict(plan.pop(0), at=moment)
-        if not plan:
-            in_flight.remove(plan)
-        return event
-
     while True:
         elapsed = clock() - start
         done = seconds is not None and elapsed >= seconds
-        due = int((min(elapsed, seconds) if seconds is not None else elapsed) * rate) - written
+        due = int((min(elapsed, seconds) if seconds is not None else elapsed) * rate) - slots
+        if done and seconds is not None:  # a short call at a low rate writes its share
+            due += feed.sim.rng.random() < seconds * rate - int(seconds * rate)
         if due > 0:
+            slots += due
             stamp = now().astimezone(dt.UTC)
+            if feed.loaded is None or stamp - feed.loaded >= RELOAD:  # other writers
+                feed.load(store, stamp)
             leads: list[Row] = []
-            batch = []
+            batch: list[Row] = []
             for n in range(due):
-                batch.append(next_event(stamp + dt.timedelta(microseconds=n), leads))
-            with store.write() as conn:
-                add_leads(conn, leads)
-                add_events(conn, batch)
-            written += due
-            if on_write is not None:
-                on_write(due)
+                step = feed.next(stamp + dt.timedelta(microseconds=n), f"{tag}-{next(counter):06d}")
+                if step is None:
+                    break
+                lead, event = step
+                if lead is not None:
+                    leads.append(lead)
+                batch.append(event)
+            if batch:
+                with store.write() as conn:
+                    add_leads(conn, leads)
+                    add_events(conn, batch)
+                written += len(batch)
+                if on_write is not None:
+                    on_write(len(batch))
         if done:
+            _keep(store, feed)
             return written
         sleep(tick)
+
+
+_FEED: list[tuple[Store, Feed, int]] = []
+"""The last unseeded stream's feed, and the store's newest event id when it ended."""
+_FEED_LOCK = threading.Lock()
+
+
+def _resume(ws: Workspace, store: Store, paced: bool) -> Feed | None:
+    """The feed of the previous unseeded `stream` call on the same store and workspace,
+    if nobody wrote since: `accord demo` streams in one-second calls, and re-reading
+    the leads in flight every second would cost more than the writing."""
+    with _FEED_LOCK:
+        if not _FEED:
+            return None
+        was, feed, newest = _FEED.pop()
+    same = was is store and feed.sim.ws is ws and feed.paced == paced
+    return feed if same and store.max_event_id() == newest else None
+
+
+def _keep(store: Store, feed: Feed) -> None:
+    newest = store.max_event_id()
+    with _FEED_LOCK:
+        _FEED[:] = [(store, feed, newest)]

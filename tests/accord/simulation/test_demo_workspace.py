@@ -18,6 +18,8 @@ import accord
 from accord.cli import main
 from accord.domain import model as m
 from accord.loading.validate import MEASURE_UNITS, agreement_files
+from accord.simulation import Simulator
+from accord.simulation.demo import HISTORY
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 11, 22)
@@ -237,12 +239,44 @@ def _with_replaced(old: str, new: str) -> dict[str, bytes]:
 
 
 def test_funnel_numbers_are_consistent_only_by_design() -> None:
-    # The targets add up; raising the customer minimum past what 120 SQLs at 15% give
+    # The conversions are judged over the last 90 days, against targets for that
+    # view, so the validator no longer multiplies them by the monthly counts. As
+    # written before #17 (per month, the full-cohort rates of the SLA's header) the
+    # targets add up; raising the customer minimum past what 120 SQLs at 15% give
     # (18) makes the validator warn, which proves the check covers these numbers.
-    files = _with_replaced("target: {min: 15}\n    warn: 12", "target: {min: 20}\n    warn: 12")
-    result = accord.check_workspace(ROOT, today=TODAY, files=files)
+    change = next(c for c in HISTORY if "(#17)" in c.subject)
+    files = {name: data.decode("utf-8") for name, data in agreement_files(ROOT).items()}
+    change.undo(files)
+    monthly = {name: text.encode("utf-8") for name, text in files.items()}
+    result = accord.check_workspace(ROOT, today=TODAY, files=monthly)
+    assert result.warnings == [], _shown(result.warnings)
+    text = files[SLA]
+    raised = text.replace("target: {min: 15}\n    warn: 12", "target: {min: 20}\n    warn: 12", 1)
+    assert raised != text
+    result = accord.check_workspace(ROOT, today=TODAY, files={**monthly, SLA: raised.encode()})
     messages = [p.message for p in result.warnings]
     assert any("funnel arithmetic" in msg and "'sql'" in msg for msg in messages), messages
+
+
+def test_the_90_day_targets_are_the_full_cohort_rates_seen_early(ws: accord.Workspace) -> None:
+    """A 90-day window holds leads too young to have converted; the targets for that
+    view are the SLA's full-cohort rates times the share the window shows."""
+    sim = Simulator(ws)
+    refs = {ref.commitment.id: ref for ref in ws.commitments()}
+    stages = [s.id for s in ws.funnel]
+    full = {
+        "mql-to-sql-conversion": 0.30,
+        "sql-to-customer-conversion": 0.15,
+        "lead-to-customer-conversion": 0.012,
+    }
+    for ident, rate in full.items():
+        ref = refs[ident]
+        spec = ref.kpi.measure.conversion
+        assert spec is not None and ref.commitment.per == "90d"
+        a, b = stages.index(spec.from_), stages.index(spec.to)
+        shown = rate * sim.maturity(a, b, 90, spec.within)
+        assert ref.bounds.min is not None
+        assert abs(ref.bounds.min - shown) <= 0.2 * shown, (ident, ref.bounds.min, shown)
 
 
 def test_marketing_minimum_above_sales_capacity_would_warn() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from metrics_support import backend_store
 from sqlalchemy import func, select
-from testclock import Cli, running
+from testclock import Cli, fixed, running
 
 from accord.cli import main
 from accord.domain.workspace import Workspace
@@ -151,7 +151,8 @@ def test_stream_with_a_fake_clock(ws: Workspace, sqlite_store: Store) -> None:
     def sleep(seconds: float) -> None:
         now[0] += seconds
 
-    assert stream(ws, sqlite_store, 100, 3, 5, clock=lambda: now[0], sleep=sleep) == 300
+    fake = stream(ws, sqlite_store, 100, 3, 5, clock=lambda: now[0], sleep=sleep, now=fixed(END))
+    assert fake == 300
 
 
 def test_stream_rejects_bad_rate(ws: Workspace, sqlite_store: Store) -> None:
@@ -223,3 +224,19 @@ def test_open_measures_closed_by_their_own_event_mostly_close_in_time() -> None:
     assert sqls > 100
     assert decided / sqls > 0.98  # a few never get a decision and wait in the attention list
     assert 0.03 < late / decided < 0.25  # some decisions come after the 14 days
+
+
+def test_the_demo_rate_is_the_simulations() -> None:
+    """The CLI keeps its own copy so that `accord --help` need not import the simulator."""
+    import accord.cli
+    import accord.simulation
+
+    assert accord.cli.DEMO_RATE == accord.simulation.DEMO_RATE
+
+
+def test_no_pace_streams_at_the_rate(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'f.db'}"
+    args = ["simulate", str(DATA / "workspace"), "--rate", "50", "--seconds", "0.5"]
+    result = Cli().invoke(main, [*args, "--no-pace", "--store", url])
+    assert result.exit_code == 0, result.output
+    assert "streamed 25 events" in result.output
