@@ -87,7 +87,7 @@ def format_value(
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "no data" if cohort is None else f"no data ({cohort} leads)"
     if unit == "ratio":
-        percent = value * 100
+        percent = round(value * 100, 1)  # 0.28 * 100 is 28.000000000000004
         return f"{percent:.0f}%" if percent == round(percent) else f"{percent:.1f}%"
     if unit == "hours":
         return format_hours(value)
