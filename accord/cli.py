@@ -580,8 +580,19 @@ def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None)
     make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at, clock=_clock()).run()
 
 
+def _tolerant_output() -> None:
+    """On a terminal or pipe that cannot encode every character (``PYTHONIOENCODING=
+    ascii``, a C locale), print what it can and a ``?`` for the rest, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if reconfigure is not None and encoding not in ("utf8", "utf16", "utf32"):
+            reconfigure(errors="replace")
+
+
 def run() -> None:
     """Entry point that turns Accord's own errors into one line, never a traceback."""
+    _tolerant_output()
     try:
         main(standalone_mode=True)
     except AccordError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,19 @@ def test_at_uses_the_agreements_in_force_then(tmp_path: Path) -> None:
     assert volume("--at", "2026-11-16T00:00", "--current")["status"] == "at_risk"
     before = runner.invoke(main, ["status", str(root), "--at", "2026-09-01"])
     assert before.exit_code == 1 and "no commit of" in before.output
+
+
+def test_an_ascii_only_output_gets_question_marks_not_a_traceback(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "160"}
+    env.pop("ACCORD_STORE", None)
+    accord = Path(sys.executable).parent / "accord"
+    out = subprocess.run(
+        [str(accord), "status", str(root), "--at", "2026-11-16T00:00"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert b"Traceback" not in out.stderr
+    assert b"As of 2026-11-16 00:00 Europe/Amsterdam ? " in out.stdout  # the '·' it cannot write
