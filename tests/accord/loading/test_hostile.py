@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml.error import MarkedYAMLError
-from testclock import Cli
+from testclock import NOW, Cli, fixed
 
 import accord.loading._yaml as yaml_reader
 from accord.cli import main
@@ -66,7 +66,7 @@ def _workspace(root: Path) -> Path:
 
 
 def _text(root: Path) -> str:
-    return format_problems(check_workspace(root).problems, "text")
+    return format_problems(check_workspace(root, now=fixed(NOW)).problems, "text")
 
 
 # --- the golden cases of the catalogue -------------------------------------------------
@@ -264,7 +264,7 @@ def test_links_inside_the_workspace_are_read(tmp_path: Path) -> None:
         "kind: Term\nid: mql\nterm: MQL\ndefinition: A marketing-qualified lead.\n"
     )
     (root / "agreements" / "glossary.yaml").symlink_to(Path("../shared/glossary.yaml"))
-    ws = load_workspace(root)
+    ws = load_workspace(root, now=fixed(NOW))
     assert "mql" in ws.terms
 
 
@@ -287,7 +287,7 @@ def test_what_is_not_a_regular_file_is_not_read(
     root = _workspace(tmp_path / "ws")
     make(root, tmp_path)
     started = time.monotonic()
-    result = check_workspace(root)
+    result = check_workspace(root, now=fixed(NOW))
     assert time.monotonic() - started < 10
     assert result.problems == []  # nothing read, nothing leaked, the rest still valid
 
@@ -324,7 +324,7 @@ BAD_NAMES = {
 def test_file_names_codeowners_cannot_hold_are_refused(name: str, shown: str, why: str) -> None:
     files = {f"agreements/{p.name}": p.read_bytes() for p in (GOLDEN / "_base").glob("*.yaml")}
     files[name] = b"kind: Term\nid: t\nterm: T\ndefinition: D\n"
-    problems = check_workspace(Path("/nonexistent"), files=files).problems
+    problems = check_workspace(Path("/nonexistent"), files=files, now=fixed(NOW)).problems
     assert [p.format() for p in problems] == [
         f"{shown}:1:1: error: the file's name holds {why}, which CODEOWNERS cannot match "
         "safely; rename it with letters, digits, '-', '_', '.' and '/'"
@@ -397,7 +397,7 @@ def test_emails_have_a_sane_form(email: str, valid: bool) -> None:
 def test_codeowners_never_writes_what_is_not_a_handle(handle: str, tmp_path: Path) -> None:
     """The second line of defence: a handle that slipped past validation is left out."""
     root = _workspace(tmp_path / "ws")
-    ws = load_workspace(root)
+    ws = load_workspace(root, now=fixed(NOW))
     team = ws.teams["marketing"]
     eva = team.members[0]
     ws.teams["marketing"] = team.model_copy(
@@ -415,7 +415,7 @@ def test_codeowners_never_writes_what_is_not_a_handle(handle: str, tmp_path: Pat
 
 def test_codeowners_skips_a_path_it_cannot_hold(tmp_path: Path) -> None:
     root = _workspace(tmp_path / "ws")
-    ws = load_workspace(root)
+    ws = load_workspace(root, now=fixed(NOW))
     doc = ws.sources[("Agreement", "marketing-sales-sla")]
     doc.file = "agreements/sla.yaml\n* @evil"
     lines = codeowners(ws)
@@ -426,7 +426,7 @@ def test_a_leading_at_is_dropped_not_doubled(tmp_path: Path) -> None:
     root = _workspace(tmp_path / "ws")
     teams = root / "agreements" / "teams.yaml"
     teams.write_text(teams.read_text().replace("git: ejansen", 'git: "@ejansen"'))
-    lines = codeowners(load_workspace(root))
+    lines = codeowners(load_workspace(root, now=fixed(NOW)))
     assert any(" @ejansen" in line for line in lines)
     assert not any("@@" in line for line in lines)
 
