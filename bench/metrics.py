@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import peak_rss_mb, wall_times
+from _common import floor_sql, peak_rss_mb, wall_times
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -219,84 +219,13 @@ def load(url: str, n_leads: int, ws: Workspace, extra: float = 0.0) -> int:
     return total
 
 
-# --- the floor: hand-written SQL ---------------------------------------------------
-
-
-def floor_sql(ws: Workspace, dialect: str) -> list[tuple[str, dict[str, Any]]]:
-    """One hand-written statement per commitment fetching what its number needs."""
-    from accord.domain.calendar import period_bounds
-
-    out = []
-    for ref in ws.commitments():
-        kpi = ref.kpi
-        kind, spec = kpi.measure.kind, kpi.measure.spec
-        start, _ = period_bounds(ref.commitment.per, NOW, ws.tz)
-        p: dict[str, Any] = {"start": fmt(start), "now": fmt(NOW)}
-        where, join = [], ""
-        for i, (key, value) in enumerate(kpi.where.items()):
-            join = " JOIN leads l ON l.lead_id = e.lead_id"
-            if key in m.LEAD_COLUMNS:
-                where.append(f"l.{key} = :w{i}")
-                p[f"w{i}"] = value
-        extra = "".join(f" AND {w}" for w in where)
-
-        def match(alias: str, mt: m.EventMatch, tag: str, p: dict[str, Any] = p) -> str:
-            p[f"{tag}t"] = mt.type
-            if mt.stage is None:
-                return f"{alias}.type = :{tag}t"
-            p[f"{tag}s"] = mt.stage
-            return f"{alias}.type = :{tag}t AND {alias}.stage = :{tag}s"
-
-        if kind == "count":
-            sql = (
-                f"SELECT COUNT(DISTINCT e.lead_id) FROM events e{join} WHERE "
-                f"{match('e', m.as_match(spec), 'm')} AND e.at >= :start AND e.at <= :now{extra}"
-            )
-        elif kind == "sum":
-            sql = (
-                f"SELECT SUM(l2.value) FROM leads l2 WHERE l2.lead_id IN (SELECT e.lead_id FROM events e{join} "
-                f"WHERE {match('e', m.as_match(spec.of), 'm')} AND e.at >= :start AND e.at <= :now{extra})"
-            )
-        else:
-            fm, tm = m.as_match(spec.from_), m.as_match(spec.to)
-            period = (
-                ""
-                if kind == "open"
-                else (
-                    f" AND e.at >= :start AND NOT EXISTS (SELECT 1 FROM events b WHERE b.lead_id = e.lead_id"
-                    f" AND {match('b', fm, 'f')} AND b.at < :start)"
-                )
-            )
-            first = (
-                f"SELECT e.lead_id, MIN(e.at) AS first_at FROM events e{join} WHERE {match('e', fm, 'f')}"
-                f" AND e.at <= :now{period}{extra} GROUP BY e.lead_id"
-            )
-            if kind == "open":
-                sql = (
-                    f"SELECT f.lead_id, f.first_at FROM ({first}) f WHERE NOT EXISTS (SELECT 1 FROM events t"
-                    f" WHERE t.lead_id = f.lead_id AND {match('t', tm, 't')} AND t.at >= f.first_at AND t.at <= :now)"
-                )
-            else:
-                sql = (
-                    f"SELECT f.lead_id, f.first_at, MIN(t.at) FROM ({first}) f LEFT JOIN events t ON"
-                    f" t.lead_id = f.lead_id AND {match('t', tm, 't')} AND t.at >= f.first_at AND t.at <= :now"
-                    f" GROUP BY f.lead_id, f.first_at"
-                )
-        if dialect == "postgresql":
-            sql = sql.replace(":start", "CAST(:start AS timestamp)").replace(
-                ":now", "CAST(:now AS timestamp)"
-            )
-        out.append((sql, p))
-    return out
-
-
 def child(url: str) -> None:
     """Time full, floor and refresh in this (fresh) process; print JSON."""
     from sqlalchemy import text
 
     ws = workspace()
     store = Store.open(url)
-    statements = floor_sql(ws, store.dialect)
+    statements = floor_sql(ws, store.dialect, NOW)
 
     def run_floor() -> None:
         with store.read() as conn:
