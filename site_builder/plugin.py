@@ -15,7 +15,10 @@ Thin on purpose: `site_builder.pages` writes the Markdown, this module only
   sanitized lists back only after the search plugin indexed the page
   (`on_page_context`, lowest priority): the history lists stay out of the
   search index, whose HTML parse of them was most of the build (docs/wiki.md);
-* writes the generated pages' ``<title>`` escaped (`on_post_page`): MkDocs does not escape it.
+* writes the generated pages' ``<title>`` escaped (`on_post_page`): MkDocs does not escape it;
+* refuses a ``site_dir`` that is not Accord's own before MkDocs empties it, and marks
+  it after the build (`site_builder.build.check_out_dir`), also under a plain
+  ``mkdocs build``.
 
 A hand-written ``index.md`` becomes the introduction of the generated home
 page; any other hand-written page with the path of a generated one wins over
@@ -48,6 +51,7 @@ from accord.domain.workspace import Workspace
 from accord.history import History, entity_history
 from site_builder._lists import Lists, Render
 from site_builder._sanitize import sanitize_html
+from site_builder.build import _SITE_DIR_OPTION, SiteError, check_out_dir, mark_out_dir
 from site_builder.config import AccordConfig
 from site_builder.pages import generate_pages, page_sources
 
@@ -87,7 +91,11 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             return None
         base = Path(config.config_file_path or ".").resolve().parent
         root = (base / self.config.workspace).resolve()
-        self.workspace = _load(root)
+        try:  # MkDocs empties site_dir next: only Accord's own folder (site_builder.build)
+            check_out_dir(Path(config.site_dir), root, option=_SITE_DIR_OPTION)
+        except SiteError as exc:
+            raise PluginError(str(exc)) from None
+        self.workspace = _load(root, self.clock)
         self.history = entity_history(root)
         _report(self.history, strict=self.config.strict_history)
         if STYLESHEET not in config.extra_css:
@@ -174,6 +182,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        mark_out_dir(Path(config.site_dir))
         self.workspace = None
         self.history = None
         self._close_lists()
@@ -188,10 +197,10 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             self.lists = None
 
 
-def _load(root: Path) -> Workspace:
+def _load(root: Path, now: Clock) -> Workspace:
     """The workspace at `root`, or `PluginError` with every problem."""
     try:
-        return load_workspace(root)
+        return load_workspace(root, now=now)
     except (ValidationFailed, LoadError) as exc:
         problems = "\n".join(p.format() for p in exc.problems if p.severity == "error") or str(exc)
         raise PluginError(f"Error reading agreements in '{root}':\n{problems}") from None

@@ -43,6 +43,11 @@ class CheckResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+_FOLDER_LINK = (
+    "this is a link to a folder; Accord does not read folders through links, so the "
+    "agreements in it are not checked, measured or published (move the folder here, "
+    "or link each file)"
+)
 _OUTSIDE = (
     "{subject} is a link to a {what} outside the workspace; Accord reads only files inside "
     "the workspace (put the {what} itself here instead of a link)"
@@ -55,7 +60,8 @@ def read_agreement_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
     Files are read only inside the workspace: the agreements folder and each file are
     resolved (following links), and one whose real place is outside `root` is not
     read but reported at ``FILE:1:1`` by its own name, never its target's. Links to
-    folders inside ``agreements/`` are not followed. A file over `MAX_BYTES` is
+    folders inside ``agreements/`` are not followed; each gets a warning, so files
+    left unread are never a surprise. A file over `MAX_BYTES` is
     reported without being read.
     """
     base = root / AGREEMENTS_DIR
@@ -72,6 +78,10 @@ def read_agreement_files(root: Path) -> tuple[dict[str, bytes], list[Problem]]:
         )
         return files, problems
     for path in sorted(base.rglob("*")):
+        if path.is_symlink() and path.is_dir():
+            name = clip(path.relative_to(root).as_posix(), 200)
+            problems.append(Problem(name, 1, 1, _FOLDER_LINK, "warning"))
+            continue
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
         name = path.relative_to(root).as_posix()

@@ -315,3 +315,40 @@ def test_generate_never_writes_through_a_planted_link(repo: Repo, tmp_path: Path
     with pytest.raises(SiteError, match="would be written outside the folder"):
         write_pages(repo.root, out, with_history=False)
     assert tree(victim) == before
+
+
+# --- a plain `mkdocs build` with the plugin: the same guard --------------------------------
+
+
+def _mkdocs_build(repo: Repo) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(repo.root / "mkdocs.yml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=False,
+    )
+
+
+def test_plain_mkdocs_build_refuses_a_folder_it_did_not_write(repo: Repo, tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "plan.txt").write_text("keep me", encoding="utf-8")
+    _mkdocs_yml(repo, str(notes))
+    before = tree(tmp_path)
+    done = _mkdocs_build(repo)
+    assert done.returncode != 0
+    assert f"site_dir of mkdocs.yml: {notes} is not empty and was not written by Accord" in (
+        done.stderr
+    ), done.stderr
+    assert tree(tmp_path) == before
+
+
+def test_plain_mkdocs_build_marks_its_folder_and_builds_again(repo: Repo, tmp_path: Path) -> None:
+    out = tmp_path / "wiki"
+    _mkdocs_yml(repo, str(out))
+    for _ in range(2):
+        done = _mkdocs_build(repo)
+        assert done.returncode == 0, done.stderr
+        assert (out / SITE_MARKER).is_file() and (out / "index.html").is_file()

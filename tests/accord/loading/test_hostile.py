@@ -289,7 +289,33 @@ def test_what_is_not_a_regular_file_is_not_read(
     started = time.monotonic()
     result = check_workspace(root, now=fixed(NOW))
     assert time.monotonic() - started < 10
-    assert result.problems == []  # nothing read, nothing leaked, the rest still valid
+    # nothing read, nothing leaked, the rest still valid; a folder link is named (warning)
+    assert [p.format() for p in result.problems if p.file != "agreements/more"] == []
+    assert [p.format() for p in result.problems if p.file == "agreements/more"] == (
+        [FOLDER_LINK_WARNING] if (root / "agreements/more").is_symlink() else []
+    )
+
+
+FOLDER_LINK_WARNING = (
+    "agreements/more:1:1: warning: this is a link to a folder; Accord does not read folders "
+    "through links, so the agreements in it are not checked, measured or published (move "
+    "the folder here, or link each file)"
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks")
+def test_a_folder_link_inside_the_workspace_is_named_not_followed(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws")
+    (root / "shared").mkdir()
+    (root / "shared" / "glossary.yaml").write_text(
+        "kind: Term\nid: mql\nterm: MQL\ndefinition: A marketing-qualified lead.\n"
+    )
+    (root / "agreements" / "more").symlink_to(Path("../shared"), target_is_directory=True)
+    result = check_workspace(root, now=fixed(NOW))
+    assert [p.format() for p in result.problems] == [FOLDER_LINK_WARNING]
+    assert result.workspace is not None and "mql" not in result.workspace.terms
+    code, out = _validate(root)
+    assert code == 0 and FOLDER_LINK_WARNING in out
 
 
 def test_a_huge_file_is_refused_by_its_size_without_reading_it(tmp_path: Path) -> None:
