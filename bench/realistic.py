@@ -19,9 +19,9 @@ contact after the SQL, acceptance, rejection of ~12% of SQLs, `decided`, the
 hand-over, onboarding, churn) — but about 16% hot leads, no contact before the
 SQL, one contact at most, and no lead ever enters a stage twice. So:
 
-* **hot leads**: the simulator's hot share (`accord.simulation._simulator.HOT_SHARE`)
-  is raised for the run so that about 30% of leads are hot; the simulator then
-  draws their follow-ups with the hot leads' rules;
+* **hot leads**: the simulator's hot share (`generate_history(hot_share=)`, default
+  `accord.simulation.HOT_SHARE`) is raised for the run so that about 30% of leads are
+  hot; the simulator then draws their follow-ups with the hot leads' rules;
 * **post-processing** (its own seeded random stream, every added event at or before
   END, see `enrich`): 45% of MQLs get one or two `contacted` events between the MQL
   and the SQL (or, without an SQL, in the MQL's first three weeks); half of the SQLs
@@ -71,7 +71,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import re
 import shutil
@@ -146,10 +145,10 @@ def end_instant(ws: Any) -> dt.datetime:
 
 def make_workspace(dest: Path, n_leads: int) -> tuple[Any, float, float]:
     """agreements/ copied to `dest`, volume targets scaled for about `n_leads` leads a
-    year; returns (workspace, scale factor, the simulator's HOT_SHARE for 30% hot)."""
+    year; returns (workspace, scale factor, the simulator's hot share for 30% hot)."""
     from accord.loading.roundtrip import dump_all, load_all
     from accord.loading.validate import load_workspace
-    from accord.simulation import _simulator, generate_history
+    from accord.simulation import HOT_SHARE, generate_history
 
     shutil.copytree(ROOT / "agreements", dest / "agreements")
     ws = load_workspace(dest)
@@ -161,7 +160,7 @@ def make_workspace(dest: Path, n_leads: int) -> tuple[Any, float, float]:
             n += len(leads)
             hot += sum(1 for lead in leads if lead["hot"])
     factor = n_leads / n
-    hot_share = _simulator.HOT_SHARE * HOT_TARGET / (hot / n)
+    hot_share = HOT_SHARE * HOT_TARGET / (hot / n)
     kinds = {k.id: k.measure.kind for k in ws.kpis.values()}
 
     def scaled(value: Any) -> Any:
@@ -313,9 +312,8 @@ def enrich(
 def generate_csv(ws: Any, hot_share: float, leads_csv: Path, events_csv: Path) -> Stats:
     """Generate one year of funnel data, enrich it, write the two CSV files."""
     import csv
-    from unittest import mock
 
-    from accord.simulation import _simulator, generate_history
+    from accord.simulation import generate_history
 
     end = end_instant(ws)
     tz, cal = ws.tz, ws.calendar
@@ -326,7 +324,6 @@ def generate_csv(ws: Any, hot_share: float, leads_csv: Path, events_csv: Path) -
         return at.astimezone(tz).isoformat(timespec="seconds")
 
     with (
-        mock.patch.object(_simulator, "HOT_SHARE", hot_share),
         leads_csv.open("w", newline="") as lf,
         events_csv.open("w", newline="") as ef,
         progress() as bar,
@@ -336,7 +333,7 @@ def generate_csv(ws: Any, hot_share: float, leads_csv: Path, events_csv: Path) -
         events_out.writerow(EVENT_COLUMNS + EVENT_EXTRA)
         days = bar.add_task("generating (days)", total=DAYS + 1)
         rows = bar.add_task("writing CSV (rows)", total=None)
-        for leads, events in generate_history(ws, DAYS, SEED, end):
+        for leads, events in generate_history(ws, DAYS, SEED, end, hot_share=hot_share):
             by_lead: dict[str, list[dict[str, Any]]] = {lead["lead_id"]: [] for lead in leads}
             for e in events:
                 by_lead[e["lead_id"]].append(e)
@@ -422,34 +419,16 @@ def empty_store(url: str) -> None:
 
 
 def start_postgres(base_dir: Path) -> tuple[Any, str]:
-    """A throwaway PostgreSQL cluster as tests/conftest.py starts one; (server, url of a
-    database `accord_bench`)."""
-    import pwd
-
+    """A throwaway PostgreSQL cluster (tests/pgserver.py, as the tests start one); (server,
+    url of its database `accord_bench`)."""
     sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import PostgresServer, find_postgres_bindir, free_port
+    from pgserver import PostgresServer, PostgresUnavailable
 
-    bindir = find_postgres_bindir()
-    if bindir is None:
-        raise SystemExit("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin)")
-    run_as = "postgres" if os.geteuid() == 0 else None
-    base = Path(tempfile.mkdtemp(prefix="accord-pg-", dir="/tmp" if run_as else base_dir))
-    server = PostgresServer(bindir, base, run_as)
-    if run_as:
-        owner = pwd.getpwnam(run_as)
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    server.init()
-    for attempt in range(3):
-        server.port = free_port()
-        try:
-            server.start()
-            break
-        except RuntimeError:
-            if attempt == 2:
-                raise
-    server.create_database("accord_bench")
-    url = server.url.rsplit("/", 1)[0] + "/accord_bench"
-    return server, url
+    try:
+        server = PostgresServer.launch("accord_bench", parent=base_dir)
+    except PostgresUnavailable as exc:
+        raise SystemExit(str(exc)) from None
+    return server, server.url
 
 
 def side_database(url: str, suffix: str) -> str:
@@ -1000,7 +979,7 @@ def main() -> None:
             t0 = time.perf_counter()
             ws, factor, hot_share = make_workspace(ws_dir, args.leads)
             out.print(
-                f"workspace {ws_dir}: volume targets × {factor:.2f}; simulator HOT_SHARE {hot_share:.3f} for {HOT_TARGET:.0%} hot"
+                f"workspace {ws_dir}: volume targets × {factor:.2f}; simulator hot share {hot_share:.3f} for {HOT_TARGET:.0%} hot"
             )
             stats = generate_csv(ws, hot_share, leads_csv, events_csv)
             meta = {
@@ -1145,11 +1124,7 @@ def main() -> None:
             raise SystemExit(1)
     finally:
         if server is not None:
-            try:
-                server.stop()
-            except RuntimeError:
-                server.stop("immediate")
-            shutil.rmtree(server.base, ignore_errors=True)
+            server.close()
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
 

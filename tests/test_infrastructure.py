@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import create_engine, text
 
 if TYPE_CHECKING:
-    from conftest import PostgresServer
+    from pgserver import PostgresServer
     from playwright.sync_api import Browser
 
 

@@ -57,6 +57,8 @@ class Simulator:
 
     ws: Workspace
     seed: int = 0
+    hot_share: float = HOT_SHARE
+    """The share of hot leads before the segment and referral factors."""
     rng: random.Random = field(init=False)
     stages: list[str] = field(init=False)
     step_p: list[float] = field(init=False)
@@ -287,7 +289,9 @@ class Simulator:
         rng = self.rng
         segment = weighted(rng, self.segments)
         source = weighted(rng, self.sources)
-        hot_p = HOT_SHARE * SEGMENT_HOT.get(segment, 1.0) * (1.4 if source == "referral" else 1)
+        hot_p = (
+            self.hot_share * SEGMENT_HOT.get(segment, 1.0) * (1.4 if source == "referral" else 1)
+        )
         value = self.value_mean * SEGMENT_VALUE.get(segment, 1.0) * rng.lognormvariate(0, 0.35)
         return {
             "lead_id": lead_id,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from accord.domain.clock import Clock, system_now
 from accord.domain.workspace import Workspace
 from accord.simulation._live import Feed
-from accord.simulation._rules import Row
+from accord.simulation._rules import HOT_SHARE, Row
 from accord.simulation._simulator import Simulator
 
 if TYPE_CHECKING:
@@ -26,17 +26,22 @@ DEMO_RATE = 0.5
 
 
 def generate_history(
-    ws: Workspace, days: int, seed: int = 0, end: dt.datetime | None = None
+    ws: Workspace,
+    days: int,
+    seed: int = 0,
+    end: dt.datetime | None = None,
+    *,
+    hot_share: float = HOT_SHARE,
 ) -> Iterator[tuple[list[Row], list[Row]]]:
     """Leads and events of `days` past days ending at `end` (default: the system clock's
-    now), one day a chunk.
+    now), one day a chunk; `hot_share` sets how many leads are hot (`Simulator`).
 
     Each chunk holds the leads that arrived on one local day and all of their events
     up to `end`; events after `end` are not yet known and left out. The same
     workspace, seed and end give the same data.
     """
     end = (end or system_now()).astimezone(dt.UTC)
-    sim = Simulator(ws, seed)
+    sim = Simulator(ws, seed, hot_share)
     last = end.astimezone(ws.tz).date()
     counter = itertools.count(1)
     for offset in range(days, -1, -1):

@@ -51,6 +51,19 @@ def test_deterministic_with_a_seed(ws: Workspace) -> None:
     assert sum(len(e) for _, e in first) > 50
 
 
+def test_the_hot_share_is_a_parameter(ws: Workspace) -> None:
+    def hot(share: float) -> float:
+        leads = [
+            lead
+            for chunk, _ in generate_history(ws, 60, seed=3, end=END, hot_share=share)
+            for lead in chunk
+        ]
+        return sum(1 for lead in leads if lead["hot"]) / len(leads)
+
+    assert hot(0.0) == 0.0
+    assert 0.05 < hot(0.15) < 0.3 < hot(0.45)
+
+
 def test_events_only_for_known_stages_and_times(ws: Workspace, history: list) -> None:
     all_events = [e for _, evs in history for e in evs]
     stages = {e["stage"] for e in all_events} - {None}
