@@ -2,10 +2,13 @@
 
 The demo starts from the demo team's agreements (``agreements/`` of this
 repository, shipped inside the package as well) and replays how they grew over
-a year as a series of dated commits by both teams' people — pull requests that
-raised targets, added an agreement, moved files and added assessments — so the
-wiki has change history and ``accord status --at`` has earlier versions to
-judge by. Then it fills the event store with simulated funnel data.
+a year as twelve pull requests by nine people of both teams, each squash-merged
+onto main as GitHub writes it (``Title (#N)``, the approvers as ``Reviewed-by``
+lines) — a stricter SQL definition, a tighter hot-lead callback, the hand-over
+and onboarding agreement, a liaison role changing hands, a higher SQL target
+after a tense quarter, moved files, assessments and the SLA's review — so the
+wiki and ``accord diff`` have a story to show and ``accord status --at`` has
+earlier versions to judge by. Then it fills the event store with simulated funnel data.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ def source_agreements() -> Path:
 Files = dict[str, str]
 
 
+Undo = Callable[[Files], None]
+
+
 @dataclass(frozen=True)
 class Change:
     """One past pull request, described by how to undo it on the final files."""
@@ -45,7 +51,9 @@ class Change:
     subject: str
     author: str
     email: str
-    undo: Callable[[Files], None]
+    undo: Undo
+    body: str = ""
+    """The commit message's body (the approvers' ``Reviewed-by`` lines)."""
 
 
 def _edit(file: str, kind: str, ident: str, path: list[Any], old: Any) -> Callable[[Files], None]:
@@ -138,8 +146,11 @@ def _move(old: str, new: str) -> Callable[[Files], None]:
 
 
 SLA = "agreements/agreements/marketing-sales-sla.yaml"
-M = ("Femke van Dijk", "femke.vandijk@roosterwerk.example")  # Head of Marketing
-S = ("Ruben Visser", "ruben.visser@roosterwerk.example")  # Head of Sales
+_SQL_VOLUME: list[Any] = ["commitments", {"id": "sql-volume"}]
+_REVIEW_NOW = (
+    "review_by: 2027-01-31      # reviewed in the January SLA review, after the year closes\n"
+)
+_REVIEW_BEFORE = "review_by: 2026-12-31\n"
 
 _MONTH_HEAD = """\
 # The numbers add up (the validator checks this):
@@ -175,73 +186,109 @@ _ROLLING_KPIS = """\
 # sets its targets for that view (see the SLA's header).
 """
 
+STAGES = "agreements/funnel/stages.yaml"
+ROLES = "agreements/roles.yaml"
+
+# The people who open and approve the pull requests (agreements/teams/).
+PEOPLE = {
+    "femke": ("Femke van Dijk", "femke.vandijk@roosterwerk.example"),  # Head of Marketing
+    "daan": ("Daan Mulder", "daan.mulder@roosterwerk.example"),  # Marketing Ops
+    "priya": ("Priya Raman", "priya.raman@roosterwerk.example"),  # Demand Generation
+    "lotte": ("Lotte Smit", "lotte.smit@roosterwerk.example"),  # Content Lead
+    "ruben": ("Ruben Visser", "ruben.visser@roosterwerk.example"),  # Head of Sales
+    "noor": ("Noor Willems", "noor.willems@roosterwerk.example"),  # Sales-side liaison
+    "marieke": ("Marieke Jansen", "marieke.jansen@roosterwerk.example"),  # CRO
+    "hugo": ("Hugo Brouwer", "hugo.brouwer@roosterwerk.example"),  # Revenue Operations
+    "ingrid": ("Ingrid Kok", "ingrid.kok@roosterwerk.example"),  # Customer Success lead
+}
+
+
+def _pr(days_ago: int, subject: str, author: str, approvers: tuple[str, ...], undo: Undo) -> Change:
+    """A pull request squash-merged onto main: its author's commit, named ``Title (#N)``
+    as GitHub writes it, with a ``Reviewed-by`` line per approver."""
+    name, email = PEOPLE[author]
+    body = "\n".join(f"Reviewed-by: {PEOPLE[p][0]} <{PEOPLE[p][1]}>" for p in approvers)
+    return Change(days_ago, subject, name, email, undo, body)
+
+
 HISTORY: list[Change] = [
-    Change(
+    _pr(
+        330,
+        "SQL: the hand-off record must be complete (#2)",
+        "daan",
+        ("ruben", "femke"),
+        _text(STAGES, "    - Hand-off record contains every required field (see the SLA)\n", ""),
+    ),
+    _pr(
         300,
         "Glossary: add ICP and churn (#3)",
-        *M,
+        "priya",
+        ("femke", "ruben"),
         _drop_doc("agreements/glossary.yaml", "Term", "churn"),
     ),
-    Change(
+    _pr(
         270,
         "Tighten hot-lead callback to 4 working hours (#5)",
-        *S,
+        "femke",
+        ("ruben",),
         _edit(
             "agreements/kpis.yaml", "Kpi", "hot-lead-response", ["measure", "within", "limit"], "8h"
         ),
     ),
-    Change(
+    _pr(
         240,
-        "Merge pull request #7 from roosterwerk/handover-agreement",
-        *S,
+        "Sales to Customer Success hand-over and onboarding agreement (#7)",
+        "ingrid",
+        ("ruben", "marieke"),
         _drop_file("agreements/agreements/sales-cs-handover.yaml"),
     ),
-    Change(
+    _pr(
         200,
         "Add the May relationship assessment (#9)",
-        *M,
+        "marieke",
+        ("femke", "ruben"),
         _drop_doc("agreements/maturity/assessments.yaml", "Assessment", "maturity-2026-05"),
     ),
-    Change(
+    _pr(
+        175,
+        "Noor takes over as Sales-side liaison from Lucas (#11)",
+        "noor",
+        ("ruben", "femke"),
+        _text(
+            ROLES,
+            "team: sales\nholders: [noor]\nliaison: true",
+            "team: sales\nholders: [lucas]\nliaison: true",
+        ),
+    ),
+    _pr(
         150,
-        "Raise the SQL target to 120 a month (#12)",
-        *M,
-        _edit(
-            SLA,
-            "Agreement",
-            "marketing-sales-sla",
-            ["commitments", {"id": "sql-volume"}, "target", "min"],
-            100,
+        "Raise the SQL target to 120 a month after a tense Q2; warn below 100 (#12)",
+        "ruben",
+        ("femke", "marieke"),
+        _all(
+            _edit(SLA, "Agreement", "marketing-sales-sla", [*_SQL_VOLUME, "target", "min"], 100),
+            _edit(SLA, "Agreement", "marketing-sales-sla", [*_SQL_VOLUME, "warn"], None),
         ),
     ),
-    Change(
-        149,
-        "SQL volume: warn below 100 instead of failing at once (#12)",
-        *S,
-        _edit(
-            SLA,
-            "Agreement",
-            "marketing-sales-sla",
-            ["commitments", {"id": "sql-volume"}, "warn"],
-            None,
-        ),
-    ),
-    Change(
+    _pr(
         120,
         "Move the speed KPIs to their own file (#14)",
-        *S,
+        "hugo",
+        ("femke", "ruben"),
         _move("agreements/kpis.yaml", "agreements/kpis/speed.yaml"),
     ),
-    Change(
+    _pr(
         60,
-        "Draft: co-create content with Sales (!16)",
-        *M,
+        "Draft: co-create content with Sales (#16)",
+        "lotte",
+        ("femke",),
         _drop_file("agreements/agreements/content-co-creation.yaml"),
     ),
-    Change(
+    _pr(
         25,
         "Judge conversions over the last 90 days, not the month (#17)",
-        *M,
+        "femke",
+        ("ruben", "hugo"),
         _all(
             *_per_month(
                 "mql-to-sql-conversion",
@@ -266,10 +313,18 @@ HISTORY: list[Change] = [
             _text("agreements/kpis/conversion.yaml", _ROLLING_KPIS, _MONTH_KPIS),
         ),
     ),
-    Change(
+    _pr(
+        16,
+        "SLA review: next review in the January SLA review (#18)",
+        "marieke",
+        ("femke", "ruben"),
+        _text(SLA, _REVIEW_NOW, _REVIEW_BEFORE),
+    ),
+    _pr(
         10,
-        "Add the November relationship assessment (#18)",
-        *M,
+        "Add the November relationship assessment (#19)",
+        "marieke",
+        ("femke", "ruben"),
         _drop_doc("agreements/maturity/assessments.yaml", "Assessment", "maturity-2026-11"),
     ),
 ]
@@ -310,10 +365,11 @@ def write_history(target: Path, *, today: dt.date, history: list[Change] = HISTO
     (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
     (target / "docs").mkdir(exist_ok=True)
     (target / "docs" / "how-we-work.md").write_text(_HOW_WE_WORK, encoding="utf-8")
-    steps = [(365, "Initial agreements from the kick-off workshop", M[0], M[1])] + [
-        (c.days_ago, c.subject, c.author, c.email) for c in history
+    first = PEOPLE["femke"]
+    steps = [(365, "Initial agreements from the kick-off workshop", *first, "")] + [
+        (c.days_ago, c.subject, c.author, c.email, c.body) for c in history
     ]
-    for files, (days_ago, subject, author, email) in zip(versions, steps, strict=True):
+    for files, (days_ago, subject, author, email, body) in zip(versions, steps, strict=True):
         agreements = target / "agreements"
         if agreements.exists():
             shutil.rmtree(agreements)
@@ -332,7 +388,8 @@ def write_history(target: Path, *, today: dt.date, history: list[Change] = HISTO
             "GIT_COMMITTER_DATE": stamp,
         }
         _git(target, "add", "-A")
-        _git(target, "commit", "-q", "--allow-empty", "-m", subject, env=env)
+        message = f"{subject}\n\n{body}" if body else subject
+        _git(target, "commit", "-q", "--allow-empty", "-m", message, env=env)
     (target / MARKER).write_text("built by `accord demo`; safe to delete\n", encoding="utf-8")
     return len(steps)
 

@@ -69,6 +69,31 @@ def test_demo_history_has_field_level_changes_and_follows_the_move(demo_repo: Pa
     assert dates[-1] == TODAY - dt.timedelta(days=365)
 
 
+def test_the_year_is_told_as_pull_requests_by_both_teams(demo_repo: Path) -> None:
+    log = subprocess.run(
+        ["git", "-C", str(demo_repo), "log", "--reverse", "--format=%an%x1f%s%x1f%b%x1e"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    commits = [entry.strip("\n").split("\x1f") for entry in log.split("\x1e") if entry.strip()]
+    prs = [(author, subject, body) for author, subject, body in commits if "(#" in subject]
+    assert len(prs) >= 12 and len(prs) == len(commits) - 1
+    assert len({author for author, _, _ in prs}) >= 6
+    for author, subject, body in prs:  # approved by someone other than the author
+        reviewers = [line for line in body.splitlines() if line.startswith("Reviewed-by: ")]
+        assert reviewers and all(author not in line for line in reviewers), subject
+    stats = subprocess.run(
+        ["git", "-C", str(demo_repo), "log", "--format=%x1e", "--shortstat"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split("\x1e")[1:]  # fmt: skip
+    assert all("changed" in stat for stat in stats)  # no pull request is empty
+    history = entity_history(demo_repo)
+    role = history.for_entity(("Role", "sales-liaison"))
+    described = [c.describe() for _, changes in role for c in changes]
+    assert described == ["holders: [lucas] → [noor]", "Role sales-liaison added"]
+    sla = history.for_entity(("Agreement", "marketing-sales-sla"))
+    assert "review_by: 2026-12-31 → 2027-01-31" in [c.describe() for _, cs in sla for c in cs]
+
+
 def test_prepare_target_refuses_a_directory_with_other_work(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(Exception, match="is not an Accord demo"):
