@@ -260,7 +260,9 @@ def site_generate(path: Path, out: Path, no_history: bool) -> None:
     ws = _workspace(path)  # exit 1 with the problems when the agreements have errors
     today = today_in(ws.tz, _clock())
     written = write_pages(path, out, today=today, with_history=not no_history)
-    click.echo(f"Wrote {len(written)} pages to {out}")
+    pages = sum(1 for file in written if file.suffix == ".md")
+    pictures = len(written) - pages
+    click.echo(f"Wrote {pages} pages and {pictures} pictures to {out}")
 
 
 def _run_mkdocs(action: Callable[[], None]) -> None:

@@ -3,14 +3,50 @@
 from __future__ import annotations
 
 from accord.domain import model as m
-from accord.domain.workspace import maturity
+from accord.domain.workspace import Workspace, maturity
 from accord.present import describe_filter, describe_measure
 from site_builder._pages_common import Ctx, Terms, finish, heading_list, keys_of, section
-from site_builder._render import anchor, code, link, paragraphs, safe_label, text
+from site_builder._render import anchor, code, link, paragraphs, text
+from site_builder._svg import Band, Series, funnel_svg, score_chart_svg
+from site_builder.i18n import Labels
+
+FUNNEL_SVG = "assets/funnel.svg"
+MATURITY_SVG = "assets/maturity.svg"
 
 
-def _mermaid_id(prefix: str, ident: str) -> str:
-    return prefix + ident.replace("-", "_")
+def pictures(ws: Workspace, lab: Labels) -> dict[str, str]:
+    """The funnel and the maturity chart as SVG files (`site_builder._svg`), by path."""
+    out: dict[str, str] = {}
+    if ws.funnel:
+        out[FUNNEL_SVG] = funnel_svg([s.name for s in ws.funnel], lab("funnel"))
+    rounds = sorted(ws.assessments.values(), key=lambda a: (a.date, a.id))
+    if rounds:
+        results = [maturity(ws, a) for a in rounds]
+        teams = sorted({t for r in results for t in r if t != "combined"})
+        series = [
+            Series(
+                ws.teams[t].name if t in ws.teams else t,
+                [r[t][0] if t in r else None for r in results],
+            )
+            for t in teams
+        ]
+        series.append(
+            Series(lab("combined"), [r.get("combined", (None,))[0] for r in results], combined=True)
+        )
+        questionnaire = ws.questionnaires.get(rounds[-1].questionnaire)
+        bands = (
+            [Band(b.min, b.max, lab(b.stage)) for b in questionnaire.bands] if questionnaire else []
+        )
+        top = max([s for r in results for s, _ in r.values()] + [b.high for b in bands])
+        out[MATURITY_SVG] = score_chart_svg(
+            [a.date.isoformat() for a in rounds],
+            series,
+            bands,
+            y_max=top,
+            y_label=lab("score"),
+            title=lab("score_over_time"),
+        )
+    return out
 
 
 def _funnel(ctx: Ctx) -> str:
@@ -19,12 +55,7 @@ def _funnel(ctx: Ctx) -> str:
     out = [f"# {lab('funnel')}", ""]
     stages = ws.funnel
     if stages:
-        out += ["```mermaid", "flowchart LR"]
-        for s in stages:
-            out.append(f'    {_mermaid_id("s_", s.id)}["{safe_label(s.name)}"]')
-        for a, b in zip(stages, stages[1:], strict=False):
-            out.append(f"    {_mermaid_id('s_', a.id)} --> {_mermaid_id('s_', b.id)}")
-        out += ["```", ""]
+        out += [f"![{text(lab('funnel'))}]({FUNNEL_SVG})", ""]
     for s in stages:
         out += section(f"stage-{s.id}", f"{s.order}. {text(s.name)}")
         out += [terms.block(s.definition), ""]
@@ -208,15 +239,8 @@ def _assessment(ctx: Ctx) -> str:
             lab("combined") if t == "combined" else (ws.teams[t].name if t in ws.teams else t)
             for t in series
         ]
-        top = max((s for _, r in results for s, _ in r.values()), default=0)
-        out += [f"## {lab('score_over_time')}", "", "```mermaid", "xychart-beta"]
-        dates = ", ".join(f'"{a.date.isoformat()}"' for a in rounds)
-        out.append(f"    x-axis [{dates}]")
-        out.append(f'    y-axis "{safe_label(lab("score"))}" 0 --> {max(top, 1)}')
-        for t in series:
-            values = ", ".join(str(r[t][0]) if t in r else "0" for _, r in results)
-            out.append(f"    line [{values}]")
-        out += ["```", "", text(lab("chart_lines", names=", ".join(names))), ""]
+        out += [f"## {lab('score_over_time')}", ""]
+        out += [f"![{text(lab('score_over_time'))}]({MATURITY_SVG})", ""]
         out += [
             f"| {lab('date')} | "
             + " | ".join(text(n) for n in names)

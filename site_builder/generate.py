@@ -18,7 +18,7 @@ from accord.domain.clock import today_in
 from accord.history import History, entity_history
 from accord.loading.validate import load_workspace
 from site_builder.build import SiteError, check_out_dir, mark_out_dir
-from site_builder.pages import generate_pages
+from site_builder.pages import generate_pages, generate_pictures
 
 __all__ = ["write_pages"]
 
@@ -52,7 +52,7 @@ def write_pages(
     ws = load_workspace(root)
     if history is None and with_history:
         history = entity_history(root)
-    pages = generate_pages(ws, history, today=today or today_in(ws.tz))
+    pages = generate_pages(ws, history, today=today or today_in(ws.tz)) | generate_pictures(ws)
     mark_out_dir(target)
     written: list[Path] = []
     for rel, content in pages.items():

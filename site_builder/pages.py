@@ -22,7 +22,8 @@ from ids, and headings and labels follow the Workspace ``language``. Pages
 start with front matter ``render_macros: false`` so template plugins
 (mkdocs-macros) leave them alone. The Markdown uses tables,
 nested lists, raw ``<a id>`` anchors, ``<span class="accord-badge">`` and
-``mermaid`` fences, which most Markdown site builders understand.
+images of the SVG files of `generate_pictures`, which most Markdown site builders
+understand.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from site_builder._pages_kinds import (
     _rituals,
     _roles,
     _teams,
+    pictures,
 )
 from site_builder._pages_main import agreement_page, changelog_page, home_page
 from site_builder.i18n import labels
@@ -52,6 +54,7 @@ __all__ = [
     "PAGE_KINDS",
     "describe_measure",
     "generate_pages",
+    "generate_pictures",
     "page_sources",
 ]
 
@@ -71,6 +74,12 @@ PAGE_KINDS: dict[str, tuple[str, ...]] = {
     "assessment.md": ("Questionnaire", "Assessment"),
 }
 """Collection page → the kinds whose documents it shows."""
+
+
+def generate_pictures(ws: Workspace) -> dict[str, str]:
+    """Relative path → SVG text of the pictures the pages show (``assets/funnel.svg``,
+    ``assets/maturity.svg``): drawn at build time, so no page needs the network."""
+    return pictures(ws, labels(ws.settings.language))
 
 
 def page_sources(ws: Workspace) -> dict[str, str]:

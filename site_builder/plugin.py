@@ -53,7 +53,7 @@ from site_builder._lists import Lists, Render
 from site_builder._sanitize import sanitize_html
 from site_builder.build import _SITE_DIR_OPTION, SiteError, check_out_dir, mark_out_dir
 from site_builder.config import AccordConfig
-from site_builder.pages import generate_pages, page_sources
+from site_builder.pages import generate_pages, generate_pictures, page_sources
 
 __all__ = ["AccordPlugin", "STYLESHEET"]
 
@@ -141,6 +141,11 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
                 file.edit_uri = Path(rel).as_posix()
             files.append(file)
             self.generated.add(path)
+        for path, svg in generate_pictures(ws).items():
+            if files.get_file_from_path(path) is None:
+                files.append(
+                    File.generated(config, path, content=svg, inclusion=InclusionLevel.INCLUDED)
+                )
         if files.get_file_from_path(STYLESHEET) is None:
             files.append(
                 File.generated(config, STYLESHEET, content=_CSS, inclusion=InclusionLevel.INCLUDED)

@@ -14,7 +14,8 @@ def test_generate_writes_plain_markdown(repo: Repo, tmp_path: Path) -> None:
     out = tmp_path / "md"
     result = Cli().invoke(main, ["site", "generate", str(repo.root), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Wrote 10 pages" in result.output
+    assert "Wrote 10 pages and 2 pictures" in result.output
+    assert (out / "assets/funnel.svg").is_file() and (out / "assets/maturity.svg").is_file()
     sla = (out / "agreements/marketing-sales-sla.md").read_text(encoding="utf-8")
     assert "commitments[sql-volume].target.min: 100 → 120" in sla.replace("&#91;", "[").replace(
         "&#93;", "]"

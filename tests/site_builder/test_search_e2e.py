@@ -67,3 +67,35 @@ def test_search_finds_an_agreement_by_commitment(served: str, chromium_browser: 
         assert "contact_name" in tab.locator("article").inner_text()
     finally:
         context.close()
+
+
+def test_pictures_render_with_the_network_off(served: str, chromium_browser: Browser) -> None:
+    """Nothing but the wiki's own server answers: the funnel and the maturity chart still
+    show, and no diagram source is left on the page."""
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 800})
+    elsewhere: list[str] = []
+
+    def only_the_wiki(route: Any) -> None:
+        if route.request.url.startswith(served):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_wiki)
+    try:
+        tab = context.new_page()
+        for page, picture in (("funnel/", "funnel.svg"), ("assessment/", "maturity.svg")):
+            tab.goto(served + page)
+            image = tab.locator(f"article img[src$='{picture}']")
+            image.wait_for(timeout=15000)
+            tab.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+            )
+            box = image.bounding_box()
+            assert box is not None and box["width"] > 200, (page, box)
+            article = tab.locator("article").inner_text()
+            assert "flowchart" not in article and "xychart" not in article
+    finally:
+        context.close()
+    assert not [url for url in elsewhere if "mermaid" in url]
