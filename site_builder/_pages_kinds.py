@@ -102,27 +102,31 @@ def _roles(ctx: Ctx) -> str:
             )
         out.append("")
     stages = ws.funnel
-    if stages and roles:
+    letters = {
+        (s.id, r.id): "".join(
+            letter
+            for letter, ids in (
+                ("R", s.raci.responsible),
+                ("A", s.raci.accountable),
+                ("C", s.raci.consulted),
+                ("I", s.raci.informed),
+            )
+            if r.id in ids
+        )
+        for s in stages
+        for r in roles
+    }
+    involved = [r for r in roles if any(letters[s.id, r.id] for s in stages)]
+    if stages and involved:
+        # roles down, stages across: a handful of columns fits the page however many
+        # roles there are, and every row has letters in it
         out += [f"## {lab('raci_matrix')}", "", lab("raci_legend"), ""]
-        out.append(f"| {lab('stage')} | " + " | ".join(text(r.title) for r in roles) + " |")
-        out.append("|---|" + "---|" * len(roles))
-        for s in stages:
-            raci = s.raci
-            cells = []
-            for r in roles:
-                letters = "".join(
-                    letter
-                    for letter, ids in (
-                        ("R", raci.responsible),
-                        ("A", raci.accountable),
-                        ("C", raci.consulted),
-                        ("I", raci.informed),
-                    )
-                    if r.id in ids
-                )
-                cells.append(letters or " ")
-            stage = link(text(s.name), f"funnel.md#stage-{s.id}")
-            out.append(f"| {stage} | " + " | ".join(cells) + " |")
+        header = " | ".join(link(text(s.name), f"funnel.md#stage-{s.id}") for s in stages)
+        out.append(f"| {lab('role')} | {header} |")
+        out.append("|---|" + ":-:|" * len(stages))
+        for r in involved:
+            cells = " | ".join(letters[s.id, r.id] or " " for s in stages)
+            out.append(f"| {link(text(r.title), f'#role-{r.id}')} | {cells} |")
         out.append("")
     for r in roles:
         out += section(f"role-{r.id}", text(r.title))

@@ -133,3 +133,19 @@ def test_short_histories_have_no_older_note(repo: Repo) -> None:
     md = generate_pages(load_workspace(repo.root), entity_history(repo.root), today=TODAY)
     assert not any("older changes" in page for page in md.values())
     assert "Add the team structure" in md["changelog.md"]
+
+
+def test_the_raci_matrix_has_roles_down_and_stages_across(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    page = generate_pages(ws, None, today=TODAY)["roles.md"]
+    matrix = page.split("## RACI matrix", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in matrix.splitlines()]
+    mql, sql = (link(text(n), f"funnel.md#stage-{i}") for i, n in (
+        ("mql", "Marketing Qualified Lead"), ("sql", "Sales Qualified Lead")))  # fmt: skip
+    assert rows[0] == ["Role", mql, sql]
+    body = {row[0]: row[1:] for row in rows[2:]}
+    assert body == {  # every role with a letter somewhere, in the roles' order; no empty row
+        link("Head of Marketing", "#role-head-of-marketing"): ["RA", "I"],
+        link("Head of Sales", "#role-head-of-sales"): ["", "A"],
+        link("Sales Development Representative", "#role-sdr"): ["", "R"],
+    }
