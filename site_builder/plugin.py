@@ -96,6 +96,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         except SiteError as exc:
             raise PluginError(str(exc)) from None
         self.workspace = _load(root, self.clock)
+        _theme_language(config, self.workspace.settings.language)
         self.history = entity_history(root)
         _report(self.history, strict=self.config.strict_history)
         if STYLESHEET not in config.extra_css:
@@ -200,6 +201,19 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         if self.lists is not None:
             self.lists.close()
             self.lists = None
+
+
+def _theme_language(config: MkDocsConfig, language: str) -> None:
+    """Material's own words (search, navigation, ``<html lang>``) in the workspace's
+    language, unless mkdocs.yml chose a language other than the default English, or
+    the theme has no translation of that name (its templates include it by name)."""
+    theme = config.theme
+    if language == "en" or theme.name != "material" or theme["language"] != "en":
+        return
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", language):
+        return
+    if any((Path(d) / "partials" / "languages" / f"{language}.html").is_file() for d in theme.dirs):
+        theme["language"] = language
 
 
 def _load(root: Path, now: Clock) -> Workspace:

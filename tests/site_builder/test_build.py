@@ -226,3 +226,20 @@ def test_changelog_keeps_older_commits_as_html(repo: Repo, monkeypatch: pytest.M
     assert text.index("Earlier changes") < text.index("Add the SLA (#3)")
     assert "Add the team structure" in text and "accordblock" not in raw
     assert "https://git.example.com/acme/agreements/pull/3" in Html(article(raw)).links()
+
+
+@pytest.mark.parametrize(
+    ("language", "search"), [("nl", "Zoeken"), ("pl", "Szukaj"), ("en", "Search")]
+)
+def test_the_theme_speaks_the_workspace_language(
+    language: str, search: str, tmp_path: Path
+) -> None:
+    root = tmp_path / language
+    for rel, content in workspace_files(language=language).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    site = build(root, strict=True)
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert f'<html lang="{language}"' in page
+    assert f'placeholder="{search}"' in page
