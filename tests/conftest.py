@@ -15,19 +15,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
+from components import require
 from pgserver import PostgresServer, PostgresUnavailable
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
-
-
-def require(component_ok: bool, reason: str) -> None:
-    """Skip (developer machine) or fail (CI=true) when a component is missing."""
-    if component_ok:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"required test component missing under CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 # --------------------------------------------------------------------------
