@@ -42,18 +42,23 @@ def home_page(ctx: Ctx, intro: str | None) -> str:
         out.append(lab("no_assessment"))
     out += ["", f"## {lab('sla_glance')}", ""]
     refs = ws.commitments(active_only=True)
-    if refs:
-        out += [
-            f"| {lab('agreement')} | {lab('commitment')} | {lab('by_to')} | {lab('target')} "
-            f"| {lab('period')} |",
-            "|---|---|---|---|---|",
-        ]
+    if refs:  # one table per agreement, its title as the heading (not in every row)
+        agreement = None
         for ref in sorted(refs, key=lambda r: r.agreement.id):
             a, c = ref.agreement, ref.commitment
-            who = ctx.by_to(c, page)
+            if a is not agreement:
+                agreement = a
+                if out[-1]:
+                    out.append("")
+                out += [
+                    f"### {link(text(a.title), f'agreements/{a.id}.md')}",
+                    "",
+                    f"| {lab('commitment')} | {lab('by_to')} | {lab('target')} | {lab('period')} |",
+                    "|---|---|---|---|",
+                ]
             out.append(
-                f"| {link(text(a.title), f'agreements/{a.id}.md')} | {terms.inline(c.text)} "
-                f"| {who} | {ctx.target(ws, a, c)} | {lab('per_' + c.per)} |"
+                f"| {terms.inline(c.text)} | {ctx.by_to(c, page)} | {ctx.target(ws, a, c)} "
+                f"| {lab('per_' + c.per)} |"
             )
     else:
         out.append(lab("no_active"))

@@ -124,7 +124,7 @@ def test_long_histories_show_the_newest_and_count_the_rest(
     assert "Add the SLA" in newest and "Add the team structure" not in newest
     assert earlier.startswith('\n\n<ul class="accord-history">\n<li><strong>2026-01-05</strong>')
     assert (
-        "Add the team structure" in earlier and "<li>Team Sales<ul><li>Team sales added" in earlier
+        "Add the team structure" in earlier and "<li>Team Sales<ul><li>Team Sales added" in earlier
     )
     assert "older changes" not in log
 
@@ -149,3 +149,16 @@ def test_the_raci_matrix_has_roles_down_and_stages_across(tmp_path: Path) -> Non
         link("Head of Sales", "#role-head-of-sales"): ["", "A"],
         link("Sales Development Representative", "#role-sdr"): ["", "R"],
     }
+
+
+def test_the_sla_at_a_glance_names_each_agreement_once(tmp_path: Path) -> None:
+    ws = load_workspace(_workspace(tmp_path))
+    home = generate_pages(ws, None, today=TODAY)["index.md"]
+    glance = home.split("## SLA at a glance", 1)[1].split("\n## ", 1)[0]
+    title = link(
+        text(ws.agreements["marketing-sales-sla"].title), "agreements/marketing-sales-sla.md"
+    )
+    assert glance.count(title) == 1 and f"### {title}" in glance
+    rows = [line for line in glance.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| Commitment | By → to | Target | Period |"
+    assert len(rows) == 1 + len(ws.commitments(active_only=True))
