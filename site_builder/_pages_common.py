@@ -23,7 +23,7 @@ from site_builder._changes import (
     history_section,
     relative,
 )
-from site_builder._render import anchor, escape, link, text
+from site_builder._render import anchor, code, escape, link, text
 from site_builder.i18n import Labels
 
 # --- glossary links -------------------------------------------------------------
@@ -61,7 +61,24 @@ class Terms:
         return "\n\n".join(self._render(b) for b in blocks)
 
     def _render(self, raw: str) -> str:
+        """Code spans (```churned```) as code, the text around them as `_render_words`."""
         raw = " ".join(raw.split())
+        pieces = _CODE_SPAN.split(raw)
+        if len(pieces) == 1:
+            return self._render_words(raw)
+        out: list[str] = []
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                out.append(code(piece))
+            elif piece.strip():
+                lead = " " if i and piece[:1] == " " else ""
+                trail = " " if i + 1 < len(pieces) and piece[-1:] == " " else ""
+                out.append(lead + self._render_words(piece.strip()) + trail)
+            else:
+                out.append(piece)
+        return "".join(out)
+
+    def _render_words(self, raw: str) -> str:
         found: list[tuple[int, int, str]] = []
         for pattern, ident in self.patterns:
             if ident in self.linked:
@@ -90,6 +107,10 @@ class Terms:
         if pos < len(raw):
             parts.append(_mid(raw[pos:]))
         return "".join(parts)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+"""A code span as YAML authors write one in prose (an event type, a field name)."""
 
 
 def _mid(raw: str) -> str:

@@ -162,3 +162,18 @@ def test_the_sla_at_a_glance_names_each_agreement_once(tmp_path: Path) -> None:
     rows = [line for line in glance.splitlines() if line.startswith("| ")]
     assert rows[0] == "| Commitment | By → to | Target | Period |"
     assert len(rows) == 1 + len(ws.commitments(active_only=True))
+
+
+def test_code_spans_in_yaml_prose_become_code_and_stay_inert(tmp_path: Path) -> None:
+    from site_builder._pages_common import Terms
+
+    ws = load_workspace(_workspace(tmp_path))
+    terms = Terms.of(ws, "kpis.md")
+    assert terms.block("An event of type `churned` is logged.") == (
+        "An event of type <code>churned</code> is logged."
+    )
+    hostile = terms.block("`<script>x</script>` or `[a](javascript:x)` and a lone ` tick")
+    assert hostile == (
+        "<code>&#60;script&#62;x&#60;/script&#62;</code> or "
+        "<code>&#91;a&#93;&#40;javascript:x&#41;</code> and a lone &#96; tick"
+    )
