@@ -39,9 +39,18 @@ class Phrases:
         if ev.type == "entered":
             return "entering a stage" if gerund else "entered a stage"
         where = f" in {self.stage(ev.stage)}" if ev.stage else ""
-        if ev.type in ("contacted", "rejected", "qualified", "disqualified", "won", "lost"):
+        if ev.type in _PARTICIPLES:
             return (f"being {ev.type}" if gerund else ev.type) + where
-        return (f"a {ev.type} event" if gerund else f"had a {ev.type} event") + where
+        article = "an" if ev.type[:1].lower() in "aeiou" else "a"
+        return (
+            f"{article} {ev.type} event" if gerund else f"had {article} {ev.type} event"
+        ) + where
+
+    def event_clause(self, match: m.Match) -> str:
+        """`event` as a clause after a noun: "contacted", "that became SQL", "that had
+        an accepted event"."""
+        said = self.event(match)
+        return said if m.as_match(match).type in _PARTICIPLES else f"that {said}"
 
     def hours(self, hours: float, clock: str) -> str:
         """A duration inside a sentence: "4 working hours", "2 days", "90 hours"."""
@@ -59,6 +68,10 @@ class Phrases:
         k = int(n)
         suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
         return f"{k}{suffix}"
+
+
+_PARTICIPLES = frozenset(("contacted", "rejected", "qualified", "disqualified", "won", "lost"))
+"""Event types that read as a past participle after a noun ("leads contacted")."""
 
 
 def _scalar(value: object) -> str:

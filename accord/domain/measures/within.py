@@ -66,7 +66,8 @@ class Within(Cohort):
 
     def describe(self, spec: Any, who: str, words: Words) -> str:
         return (
-            f"Share of {who} {words.event(spec.to)} within {words.hours(spec.limit, spec.clock)} "
+            f"Share of {who} {words.event_clause(spec.to)} within "
+            f"{words.hours(spec.limit, spec.clock)} "
             f"of {words.event(spec.from_, gerund=True)}"
         )
 

@@ -88,3 +88,23 @@ class TestNumbers:
         assert format_value(1_200_000, "money", compact=True) == "1.2M"
         assert format_value(950, "money", compact=True) == "950"
         assert format_target(Bounds(630_000, None, None), "money", compact=True) == "≥ 630.0k"
+
+
+def test_a_within_measure_reads_as_a_sentence() -> None:
+    """'Share of leads had a accepted event …' was the sentence before."""
+    from pathlib import Path
+
+    from accord.loading.validate import load_workspace
+    from accord.present import describe_measure
+
+    ws = load_workspace(Path(__file__).parents[3])  # the repository's agreements/
+    said = {k.id: describe_measure(k, ws) for k in ws.kpis.values()}
+    assert said["sql-acceptance-rate"] == (
+        "Share of leads that had an accepted event within 7 days of becoming SQL"
+    )
+    assert said["handover-in-time"] == (
+        "Share of leads that had a handed-over event within 16 working hours of becoming Customer"
+    )
+    assert said["hot-lead-response"] == (
+        "Share of hot leads (hot = true) contacted within 4 working hours of becoming SQL"
+    )
