@@ -417,10 +417,7 @@ def status(
     store_url: str | None,
 ) -> None:
     """Evaluate every commitment of the active agreements against the funnel data."""
-    from rich.console import Console
-
     from accord.metrics import evaluate, workspace_at
-    from accord.present import status_table
     from accord.store import open_store, tune_for_reading
     from accord.store import store_url as resolve_store
 
@@ -445,6 +442,10 @@ def status(
     if as_json:
         click.echo(json.dumps(evaluation.to_json(), indent=2, ensure_ascii=False))
     else:
+        from rich.console import Console  # only the table needs rich
+
+        from accord.present import status_table
+
         wide = sys.stdout.isatty() or "COLUMNS" in os.environ
         console = Console(width=None if wide else 160, highlight=False)
         local = evaluation.as_of.astimezone(ws.tz)
@@ -580,6 +581,14 @@ def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None)
     url = resolve_store(ws, store_url)
     tune_for_reading(url)  # a store from an older Accord gets its indexes once
     make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at, clock=_clock()).run()
+
+
+# Commands defined in their own modules (accord/_cli_*.py).
+from accord._cli_approvals import approvals  # noqa: E402
+from accord._cli_init import init  # noqa: E402
+
+main.add_command(approvals)
+main.add_command(init)
 
 
 def _tolerant_output() -> None:

@@ -25,6 +25,8 @@ PACKAGES = [
     "accord.metrics",
     "accord.present",
     "accord.simulation",
+    "accord.approvals",
+    "accord.scaffold",
 ]
 
 
