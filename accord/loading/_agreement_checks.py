@@ -238,23 +238,27 @@ class AgreementChecks:
                         )
                     )
                     continue
-                for score in range(band.min, band.max + 1):
-                    if score in covered:
-                        self.problems.append(
-                            doc.problem(
-                                ("bands", i),
-                                f"band '{band.stage}' overlaps band '{covered[score]}' at score "
-                                f"{score}; each score belongs to exactly one band",
-                            )
+                # only the possible scores matter (and a huge `max` costs nothing)
+                possible = range(max(band.min, low), min(band.max, high) + 1)
+                overlap = next((s for s in possible if s in covered), None)
+                if overlap is not None:
+                    self.problems.append(
+                        doc.problem(
+                            ("bands", i),
+                            f"band '{band.stage}' overlaps band '{covered[overlap]}' at score "
+                            f"{overlap}; each score belongs to exactly one band",
                         )
-                        break
-                    covered[score] = band.stage
+                    )
+                # the band's other scores are covered all the same: no false gap after it
+                for score in possible:
+                    covered.setdefault(score, band.stage)
             gaps = [s for s in range(low, high + 1) if s not in covered]
             if n and q.bands and gaps:
                 self.problems.append(
                     doc.problem(
                         ("bands",),
-                        f"bands leave scores {_ranges(gaps)} uncovered; with {n} statements scored "
+                        f"bands leave {'score' if len(gaps) == 1 else 'scores'} {_ranges(gaps)} "
+                        f"uncovered; with {n} statements scored "
                         f"1–5 the bands must cover {low}–{high}",
                     )
                 )

@@ -27,6 +27,7 @@ PACKAGES = [
     "accord.simulation",
     "accord.approvals",
     "accord.scaffold",
+    "accord.diagnostic",
 ]
 
 
