@@ -586,10 +586,12 @@ def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None)
 # Commands defined in their own modules (accord/_cli_*.py).
 from accord._cli_approvals import approvals  # noqa: E402
 from accord._cli_assess import assess  # noqa: E402
+from accord._cli_diff import diff  # noqa: E402
 from accord._cli_init import init  # noqa: E402
 
 main.add_command(approvals)
 main.add_command(assess)
+main.add_command(diff)
 main.add_command(init)
 
 

@@ -1,5 +1,8 @@
 """The "Change history" sections and the changelog, from `accord.history`.
 
+Each change reads in the domain's words and the workspace's language, the same
+words `accord diff` uses (`accord.changes.ChangeWords`): "SQL volume target
+raised from 100 to 120 a month (+20%)", "holder Jan de Boer → Sanne Bakker".
 Everything from git (author names, subjects, field values) is escaped with
 `site_builder._render.text`; links to commits and pull requests are built
 from the Workspace ``repo_url`` by `accord.history` and accepted only when
@@ -19,6 +22,7 @@ from urllib.parse import quote
 from accord.domain.workspace import Workspace
 from accord.history import Commit, History, commit_url, pr_url
 from accord.history.diff import EntityKey, FieldChange
+from accord.present import ChangeWords
 from site_builder._render import code, is_safe_url, link, text
 from site_builder.i18n import Labels
 
@@ -67,26 +71,24 @@ def entity_target(key: EntityKey) -> str:
     return PAGE_OF_KIND.get(kind, "index.md").format(id=ident)
 
 
-def entity_name(ws: Workspace, key: EntityKey) -> str:
-    """The entity's current name (unescaped), or its id when it no longer exists."""
-    kind, ident = key
-    if kind == "Workspace":
-        return ws.settings.name
-    try:
-        obj = ws.table(kind).get(ident)
-    except KeyError:
-        return ident
-    for attr in ("title", "name", "term"):
-        value = getattr(obj, attr, None) if obj is not None else None
-        if isinstance(value, str) and value:
-            return value
-    return ident
+_WORDS: dict[int, tuple[Workspace, ChangeWords]] = {}
+
+
+def words_of(ws: Workspace) -> ChangeWords:
+    """The change words of `ws` (its names and language), made once per workspace."""
+    found = _WORDS.get(id(ws))
+    if found is None or found[0] is not ws:
+        if len(_WORDS) >= 8:
+            _WORDS.clear()
+        found = _WORDS[id(ws)] = (ws, ChangeWords.for_workspace(ws))
+    return found[1]
 
 
 def entity_label(ws: Workspace, key: EntityKey, page: str) -> str:
-    """Escaped ``Kind name`` with a link to the entity's page when it still exists."""
+    """Escaped ``Kind name`` (in the wiki's language) with a link to the entity's page
+    when it still exists."""
     kind, ident = key
-    label = f"{text(kind)} {text(entity_name(ws, key))}"
+    label = text(words_of(ws).entity(key))
     exists = kind == "Workspace" or ident in _table(ws, kind)
     return link(label, relative(page, entity_target(key))) if exists else label
 
@@ -194,20 +196,26 @@ def _html_line(commit: Commit, repo_url: str | None, lab: Labels, memo: Memo | N
 
 
 def _html_items(
-    commit: Commit, key: EntityKey, changes: Sequence[FieldChange], memo: Memo | None
+    words: ChangeWords,
+    commit: Commit,
+    key: EntityKey,
+    changes: Sequence[FieldChange],
+    memo: Memo | None,
 ) -> str:
     """``<li>`` per change of entity `key` in `commit`."""
     memo_key = (commit.sha, *key)
     items = memo.get(memo_key) if memo is not None else None
     if items is None:
-        items = "".join(f"<li>{text(c.describe())}</li>" for c in changes)
+        items = "".join(f"<li>{text(line)}</li>" for line in words.changes(key, changes))
         if memo is not None:
             memo[memo_key] = items
     return items
 
 
-def _changes(changes: Sequence[FieldChange], indent: str) -> list[str]:
-    return [f"{indent}- {text(c.describe())}" for c in changes]
+def _changes(
+    words: ChangeWords, key: EntityKey, changes: Sequence[FieldChange], indent: str
+) -> list[str]:
+    return [f"{indent}- {text(line)}" for line in words.changes(key, changes)]
 
 
 def history_section(
@@ -247,6 +255,7 @@ def history_section(
     if history.shallow and history.note:
         out += [f"*{text(lab('history_incomplete', note=history.note))}*", ""]
     repo_url = ws.settings.repo_url
+    words = words_of(ws)
     files = {src.file for k in keys if (src := ws.source(*k)) is not None}
     for file in sorted(files & set(history.uncommitted_files)):
         out += [f"*{text(lab('uncommitted_changes', file=file))}*", ""]
@@ -274,13 +283,13 @@ def history_section(
             out.append(f"- {commit_line(commit, repo_url, lab)}")
             for key, changes in mine:
                 out.append(f"    - {entity_label(ws, key, page)}")
-                out += _changes(changes, "        ")
+                out += _changes(words, key, changes, "        ")
     else:  # one raw HTML block: only absolute links, no Markdown inline work per entry
 
         def block() -> str:
             lines = [HISTORY_OPEN]
             for commit, mine in shown:  # one line per commit; only the block's end is "</ul>"
-                items = "".join(_html_items(commit, k, cs, memo) for k, cs in mine)
+                items = "".join(_html_items(words, commit, k, cs, memo) for k, cs in mine)
                 nested = f"<ul>{items}</ul>" if items else ""
                 lines.append(f"<li>{_html_line(commit, repo_url, lab, memo)}{nested}</li>")
             lines.append("</ul>")
@@ -304,6 +313,7 @@ def changelog_entries(
 ) -> list[str]:
     """Every commit (newest first) with its changes grouped by entity, as list lines."""
     out: list[str] = []
+    words = words_of(ws)
     shown = 0
     for commit in history.commits:
         if not keep(commit):
@@ -316,7 +326,7 @@ def changelog_entries(
             if not changes:
                 continue
             out.append(f"    - {entity_label(ws, key, page)}")
-            out += _changes(changes, "        ")
+            out += _changes(words, key, changes, "        ")
     return out
 
 
@@ -336,11 +346,12 @@ def changelog_html(
     if defer is not None:
         return [defer(lambda: "\n".join(changelog_html(ws, commits, lab, memo)))]
     repo_url = ws.settings.repo_url
+    words = words_of(ws)
     out = [HISTORY_OPEN]
     for commit in commits:
         groups = "".join(
-            f"<li>{text(key[0])} {text(entity_name(ws, key))}<ul>"
-            + _html_items(commit, key, changes, memo)
+            f"<li>{text(words.entity(key))}<ul>"
+            + _html_items(words, commit, key, changes, memo)
             + "</ul></li>"
             for key, changes in commit.changes.items()
             if changes

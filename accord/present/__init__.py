@@ -3,9 +3,11 @@
 The CLI's tables, the dashboard and the wiki show a value, a target, a status, a
 pace and a period with these functions, so the same number reads the same way
 everywhere; a status always carries a symbol and a word, never colour alone.
-`describe_measure` says what a KPI counts in one sentence.
+`describe_measure` says what a KPI counts in one sentence; `ChangeWords` says what
+a change to the agreements does (`accord diff`, the wiki's change history).
 """
 
+from accord.present._changes import ChangeWords, Names
 from accord.present._format import (
     STATUS_LABEL,
     format_conversion,
@@ -22,6 +24,8 @@ from accord.present._format import (
 from accord.present._words import Phrases, describe_filter, describe_measure
 
 __all__ = [
+    "ChangeWords",
+    "Names",
     "Phrases",
     "STATUS_LABEL",
     "describe_filter",

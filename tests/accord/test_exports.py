@@ -28,6 +28,7 @@ PACKAGES = [
     "accord.approvals",
     "accord.scaffold",
     "accord.diagnostic",
+    "accord.changes",
 ]
 
 

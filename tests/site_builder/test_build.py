@@ -27,15 +27,15 @@ def test_every_page_exists_with_history(repo: Repo) -> None:
     for rel in PAGES:
         assert (site / rel / "index.html").is_file(), rel
     sla = Html(article(page(site, "agreements/marketing-sales-sla/")))
-    assert "commitments[sql-volume].target.min: 100 → 120" in sla.text
+    assert "SQL volume target raised from 100 to 120 a month (+20%)" in sla.text
     assert "Sanne Bakker" in sla.text and "2026-02-01" in sla.text
     assert "Merge pull request #12 from acme/raise-volume" in sla.text
     assert "https://git.example.com/acme/agreements/pull/12" in sla.links()
     assert "https://git.example.com/acme/agreements/pull/3" in sla.links()
     # the SLA was added in its own commit: that entry says so
-    assert "Agreement marketing-sales-sla added" in sla.text
+    assert "Agreement Marketing and Sales service level agreement added" in sla.text
     roles = Html(article(page(site, "roles/")))
-    assert "Eva Jansen" in roles.text and "Role head-of-sales added" in roles.text
+    assert "Eva Jansen" in roles.text and "Role Head of Sales added" in roles.text
     # the history list is set aside during Markdown and put back as HTML
     raw = page(site, "agreements/marketing-sales-sla/")
     assert '<ul class="accord-history">' in raw and "accordblock" not in raw
@@ -72,8 +72,9 @@ def test_entity_followed_across_a_rename(repo: Repo) -> None:
     repo.git("mv", "agreements/sla.yaml", "agreements/sales/service-levels.yaml")
     repo.commit("Move the SLA into sales/", author="Jan de Boer", email="jan@x", date="2026-03-01")
     text = Html(article(page(build(repo.root), "agreements/marketing-sales-sla/"))).text
-    assert "commitments[sql-volume].target.min: 100 → 120" in text
-    assert "Agreement marketing-sales-sla added" in text  # the first commit, before the move
+    assert "SQL volume target raised from 100 to 120 a month (+20%)" in text
+    # the first commit, before the move
+    assert "Agreement Marketing and Sales service level agreement added" in text
 
 
 def test_shallow_clone_warns_and_fails_strict(repo: Repo, tmp_path: Path) -> None:
@@ -186,7 +187,7 @@ def test_history_lists_stay_out_of_the_search_index(repo: Repo) -> None:
     )
     # the agreement's own text is indexed, its change-history list is not
     assert "Change history" in sla and "sql-volume" in sla
-    assert "Sanne Bakker" not in sla and "100 → 120" not in sla
+    assert "Sanne Bakker" not in sla and "from 100 to 120" not in sla
     # but the history list is on the page, sanitized, where it belongs
     raw = page(site, "agreements/marketing-sales-sla/")
     assert raw.index('id="change-history"') < raw.index('<ul class="accord-history">')
