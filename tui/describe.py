@@ -21,9 +21,14 @@ def _teams(ws: Workspace, ids: list[str]) -> str:
 
 
 def commitment_lines(
-    ws: Workspace, key: tuple[str, str], result: CommitmentResult | None
+    ws: Workspace,
+    key: tuple[str, str],
+    result: CommitmentResult | None,
+    *,
+    evaluating: bool = False,
 ) -> tuple[str, list[Line]]:
-    """Title and facts of one commitment with its current value."""
+    """Title and facts of one commitment with its current value (while `evaluating`,
+    `result` is the previous one, if any)."""
     ref = next(r for r in ws.commitments() if r.key == key)
     c, kpi = ref.commitment, ref.kpi
     lines: list[Line] = [
@@ -32,10 +37,11 @@ def commitment_lines(
         ("Target", f"{format_bounds(ref.bounds, kpi.unit)} per {c.per}"),
     ]
     if result is None:
-        lines.append(("Now", "no data yet"))
+        lines.append(("Now", "evaluating…" if evaluating else "no data yet"))
     else:
         value = format_value(result.value, kpi.unit, cohort=result.cohort)
-        lines.append(("Now", f"{value} — {status_label(result.status)}"))
+        status = status_label("evaluating" if evaluating else result.status)
+        lines.append(("Now", f"{value} — {status}"))
         lines.append(("Pace", format_projection(result.projected, kpi.unit)))
         if result.leads is not None:
             lines.append(("Waiting leads", f"{len(result.leads):,}"))

@@ -24,7 +24,8 @@ class DataFetched(Message):
 
 @dataclass
 class SlowFetched(Message):
-    """A worker computed trends and the attention list (`snapshot`), or failed (`error`)."""
+    """A worker computed the attention list and trends (`snapshot`), or failed (`error`);
+    posted as they come (the attention list, then trends), the last one complete."""
 
     snapshot: Snapshot | None
     error: str

@@ -64,7 +64,8 @@ class CommitmentCells:
     status: str
     """The raw status (breached, at_risk, …); `status_label` gives its text."""
     pace: str
-    trend: tuple[float, ...]
+    trend: tuple[float, ...] | None
+    """The values of the trend's periods; None while it is being computed."""
 
 
 def commitment_key(key: tuple[str, str]) -> str:
@@ -100,11 +101,10 @@ def commitment_cells(
         if _ref_matches(ref, query):
             by_agreement.setdefault(ref.agreement.id, []).append(ref)
     statuses = snap.evaluation.agreements if snap else {}
-    pending = snap.pending if snap else frozenset()
     for agreement_id, refs in by_agreement.items():
         agreement = refs[0].agreement
         status: str = statuses.get(agreement_id, "no_data")
-        if any(ref.key in pending for ref in refs):
+        if any(waiting(snap, ref.key) for ref in refs):
             status = "evaluating"
         out.append(
             CommitmentCells(
@@ -113,23 +113,37 @@ def commitment_cells(
         )
         for ref in refs:
             result = snap.result(ref.key) if snap else None
-            waiting = snap is None or ref.key in pending
-            shown = result.status if result else "no_data"
             unit = ref.kpi.unit
-            trend = snap.trends.get(ref.key, ()) if snap else ()
+            pending = waiting(snap, ref.key)
+            value = "…" if pending and result is None else value_cell(result, unit)
             out.append(
                 CommitmentCells(
                     key=commitment_key(ref.key),
                     label=" " + clip(ref.commitment.id, LABEL_WIDTH - 1),
-                    value="…" if waiting else value_cell(result, unit),
+                    value=value,
                     target=format_bounds(ref.bounds, unit, warn=False)
                     + f"/{PER_SHORT.get(ref.commitment.per, ref.commitment.per)}",
-                    status="evaluating" if waiting and snap else shown,
+                    status="evaluating" if pending else result.status if result else "no_data",
                     pace=format_projection(result.projected if result else None, unit),
-                    trend=tuple(v for _, v in trend if v is not None),
+                    trend=trend_values(snap, ref.key),
                 )
             )
     return out
+
+
+def waiting(snap: Snapshot | None, key: tuple[str, str]) -> bool:
+    """Whether the commitment's value is still being computed (before the first snapshot,
+    or pending in it: a result it has is the previous one, shown as updating)."""
+    return snap is None or key in snap.pending
+
+
+def trend_values(snap: Snapshot | None, key: tuple[str, str]) -> tuple[float, ...] | None:
+    """The commitment's trend values (periods without a value left out); None while the
+    trend is being computed."""
+    trend = snap.trends.get(key) if snap else None
+    if trend is None:
+        return None if snap is None or not snap.trends_known else ()
+    return tuple(v for _, v in trend if v is not None)
 
 
 @dataclass(frozen=True)

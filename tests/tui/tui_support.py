@@ -337,6 +337,8 @@ class FakeSource:
         self.hold: threading.Event | None = None
         """When set, a fetch asked for partial snapshots first hands one over (the first
         commitment evaluated, the others pending), then waits for this event."""
+        self.gate: threading.Event | None = None
+        """When set, every fetch waits for this event before anything else."""
 
     def fetch(
         self,
@@ -348,6 +350,8 @@ class FakeSource:
         on_partial: Callable[[Snapshot], None] | None = None,
     ) -> Snapshot:
         self.calls.append({"at": at, "now": now, "per": per, "ws": ws, "partial": on_partial})
+        if self.gate is not None:
+            self.gate.wait(10)
         try:
             if self.fail:
                 raise StoreError(self.fail)
@@ -366,6 +370,8 @@ class FakeSource:
                         attention=(),
                         attention_total=0,
                         attention_known=False,
+                        funnel_known=False,
+                        trends_known=False,
                         pending=frozenset(keys - {(first.agreement, first.id)}),
                     )
                 )
@@ -379,6 +385,75 @@ class FakeSource:
 
     def close(self) -> None:
         self.closed = True
+
+
+class StagedSource(FakeSource):
+    """A `FakeSource` whose funnel, and attention list with trends, come later from their
+    own workers (`fetch_funnel`, `fetch_slow`), as `tui.data.StoreSource`'s do: each
+    waits for its event (`funnel_go`, `slow_go`); once delivered for a question (the
+    workspace object, as-of, period), later snapshots of it know that part."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.funnel_go = threading.Event()
+        self.slow_go = threading.Event()
+        self.funnel_due = True
+        self.slow_due = True
+        self.delivered: set[tuple[Any, ...]] = set()
+
+    def fetch(
+        self,
+        ws: Workspace,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        per: str,
+        on_partial: Callable[[Snapshot], None] | None = None,
+    ) -> Snapshot:
+        full = super().fetch(ws, at=at, now=now, per=per, on_partial=on_partial)
+        funnel = ("funnel", id(ws), at, per) in self.delivered
+        slow = ("slow", id(ws), at) in self.delivered
+        self.funnel_due, self.slow_due = not funnel, not slow
+        return replace(
+            full,
+            funnel=full.funnel if funnel else (),
+            funnel_known=funnel,
+            trends=full.trends if slow else {},
+            trends_known=slow,
+            attention=full.attention if slow else (),
+            attention_total=full.attention_total if slow else 0,
+            attention_known=slow,
+        )
+
+    def fetch_funnel(
+        self, ws: Workspace, base: Snapshot, *, at: dt.datetime | None, now: dt.datetime
+    ) -> Snapshot:
+        self.funnel_go.wait(10)
+        self.delivered.add(("funnel", id(ws), at, base.per))
+        full = snapshot(as_of=base.as_of, live=base.live, per=base.per, waiting=self.waiting)
+        return replace(base, funnel=full.funnel, funnel_known=True)
+
+    def fetch_slow(
+        self,
+        ws: Workspace,
+        base: Snapshot,
+        *,
+        at: dt.datetime | None,
+        now: dt.datetime,
+        on_part: Callable[[Snapshot], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Snapshot:
+        self.slow_go.wait(10)
+        self.delivered.add(("slow", id(ws), at))
+        full = snapshot(as_of=base.as_of, live=base.live, per=base.per, waiting=self.waiting)
+        return replace(
+            base,
+            trends=full.trends,
+            trends_known=True,
+            attention=full.attention,
+            attention_total=full.attention_total,
+            attention_known=True,
+        )
 
 
 def fixed_clock() -> dt.datetime:

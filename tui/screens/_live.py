@@ -15,13 +15,15 @@ import datetime as dt
 import time
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on
 from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
 
 from accord.loading.validate import load_workspace
-from tui.data import Snapshot, with_current
+from tui.data import REFRESH_SHARE, Snapshot, spacing, with_current
+from tui.fill import FillLog
 from tui.live import Freshness, agreement_stamp, error_line, retry_delay
 from tui.logic import format_clock
 from tui.messages import (
@@ -33,6 +35,8 @@ from tui.messages import (
     WorkspaceInvalid,
     WorkspaceReloaded,
 )
+from tui.model_keys import model_keys
+from tui.views import carry, reloaded
 from tui.widgets.attention import AttentionTable
 from tui.widgets.banner import Banner
 from tui.widgets.owners import OwnersPanel
@@ -56,9 +60,13 @@ class LiveScreen(Screen[None]):
         self._fetching = False
         self._again = False
         self._last_attempt: dt.datetime | None = None
+        self._started = 0.0
+        """When the last fetch started (monotonic seconds)."""
         self._stamp: tuple[tuple[str, int, int], ...] = ()
         self._loading = False
-        self._slow_running = False
+        self._slow_worker: Worker[None] | None = None
+        self._slow_generation = -1
+        """The generation the slow worker (attention, trends) works for."""
         self._funnel_running = False
         self._complete_for: tuple[int, dt.datetime | None] | None = None
         """(workspace id, as-of) of the last complete snapshot: without one for the current
@@ -67,6 +75,8 @@ class LiveScreen(Screen[None]):
         self._partial_due = False
         self._partial_painted = 0.0
         self._first_painted = False
+        self.fill_log = FillLog.from_environment()
+        """bench/dash.py's record of when each panel first showed its data."""
 
     @property
     def accord(self) -> AccordApp:
@@ -87,10 +97,17 @@ class LiveScreen(Screen[None]):
 
     def _refresh_timer(self) -> None:
         try:
+            app = self.accord
+            if self._fetching:  # the next tick comes soon enough
+                return
             if self.freshness.failures and self._last_attempt is not None:
-                wait = retry_delay(self.freshness.failures, self.accord.refresh_seconds)
-                if (self.accord.now() - self._last_attempt).total_seconds() < wait - 0.05:
+                wait = retry_delay(self.freshness.failures, app.refresh_seconds)
+                if (app.now() - self._last_attempt).total_seconds() < wait - 0.05:
                     return
+            cost = getattr(app.source, "refresh_cost", 0.0)
+            every = spacing(cost, app.refresh_seconds, REFRESH_SHARE)
+            if every > app.refresh_seconds and time.monotonic() - self._started < every:
+                return  # an expensive refresh: at most `REFRESH_SHARE` of a core
             self._start_fetch()
         except Exception as exc:  # noqa: BLE001 - a timer never ends the app
             self._timer_failed(exc)
@@ -128,6 +145,7 @@ class LiveScreen(Screen[None]):
         self._again = False
         now = app.now()
         self._last_attempt = now
+        self._started = time.monotonic()
         progressive = self._complete_for != (id(app.ws), app.at)
         work = partial(self._fetch, app.ws, app.at, app.per, now, self.generation, progressive)
         self.run_worker(
@@ -165,11 +183,11 @@ class LiveScreen(Screen[None]):
         self._funnel_running = True
         self._run_part("funnel", base)
 
-    def _run_part(self, part: Literal["funnel", "slow"], base: Snapshot) -> None:
+    def _run_part(self, part: Literal["funnel", "slow"], base: Snapshot) -> Worker[None]:
         """Start the worker that fetches `part` of the snapshot on top of `base`."""
         app = self.accord
         work = partial(self._fetch_part, part, app.ws, base, app.at, app.now(), self.generation)
-        self.run_worker(
+        return self.run_worker(
             work, thread=True, exit_on_error=False, group=part, name=part, description=part
         )
 
@@ -183,11 +201,22 @@ class LiveScreen(Screen[None]):
         generation: int,
     ) -> None:
         """Runs in a worker thread: never raises. Calls the source's ``fetch_<part>``
-        and posts `FunnelFetched` or `SlowFetched`."""
+        and posts `FunnelFetched` or `SlowFetched` (the slow part also as it goes:
+        the attention list, then trends)."""
+        source: Any = self.accord.source  # the parts are optional (`tui.data.Source`)
         message = FunnelFetched if part == "funnel" else SlowFetched
         try:
-            fetch = getattr(self.accord.source, f"fetch_{part}")
-            snap = fetch(ws, base, at=at, now=now)
+            if part == "funnel":
+                snap = source.fetch_funnel(ws, base, at=at, now=now)
+            else:
+                worker = get_current_worker()
+
+                def on_part(snap: Snapshot) -> None:
+                    self.post_message(SlowFetched(snap, "", generation=generation))
+
+                snap = source.fetch_slow(
+                    ws, base, at=at, now=now, on_part=on_part, cancelled=lambda: worker.is_cancelled
+                )
         except Exception as exc:  # noqa: BLE001 - shown as STALE
             self.post_message(message(None, error_line(exc), generation=generation))
         else:
@@ -211,29 +240,36 @@ class LiveScreen(Screen[None]):
         part = self._part_arrived(message)
         if part is None or self.snapshot is None:
             return
-        self.snapshot = replace(self.snapshot, funnel=part.funnel)
+        self.snapshot = replace(self.snapshot, funnel=part.funnel, funnel_known=True)
         self.paint()
 
     def _start_slow(self, base: Snapshot) -> None:
-        """Trends and the attention list, in their own worker (the source says when)."""
+        """The attention list and trends, in their own worker (the source says when); one
+        still working for an older question is cancelled (what it computed is kept)."""
         source = self.accord.source
-        if self._slow_running or not getattr(source, "slow_due", False):
+        if not getattr(source, "slow_due", False):
             return
-        self._slow_running = True
-        self._run_part("slow", base)
+        running = self._slow_worker
+        if running is not None and not running.is_finished:
+            if self._slow_generation == self.generation:
+                return
+            running.cancel()
+        self._slow_generation = self.generation
+        self._slow_worker = self._run_part("slow", base)
 
     @on(SlowFetched)
     def _slow_fetched(self, message: SlowFetched) -> None:
-        self._slow_running = False
         slow = self._part_arrived(message)
         if slow is None or self.snapshot is None:
             return
+        snap = self.snapshot
         self.snapshot = replace(
-            self.snapshot,
-            trends=with_current(slow.trends, self.snapshot.evaluation),
-            attention=slow.attention,
-            attention_total=slow.attention_total,
-            attention_known=slow.attention_known,
+            snap,
+            trends=with_current(slow.trends, snap.evaluation),
+            trends_known=slow.trends_known,
+            attention=slow.attention if slow.attention_known else snap.attention,
+            attention_total=slow.attention_total if slow.attention_known else snap.attention_total,
+            attention_known=slow.attention_known or snap.attention_known,
         )
         self.paint()
 
@@ -271,13 +307,10 @@ class LiveScreen(Screen[None]):
         message, self._partial = self._partial, None
         if message is None or message.generation != self.generation:
             return
-        snap = message.snapshot
-        old = self.snapshot
-        if old is not None and old.per == snap.per and old.live == snap.live:
-            snap = replace(snap, funnel=old.funnel)
         self._partial_painted = time.monotonic()
-        self.snapshot = snap
+        self.snapshot = carry(self.snapshot, message.snapshot)
         self.paint()
+        self._start_funnel(self.snapshot)  # one query: it need not wait for the evaluation
         self._mark_first_frame()
 
     def _mark_first_frame(self) -> None:
@@ -296,38 +329,10 @@ class LiveScreen(Screen[None]):
         self._complete_for = (id(self.accord.ws), self.accord.at)
         self.freshness = self.freshness.succeeded(self.accord.now())
         self.query_one("#stale-banner", Banner).say("")
-        if (
-            self.snapshot is not None
-            and not message.snapshot.funnel
-            and self.snapshot.per == message.snapshot.per
-            and self.snapshot.live == message.snapshot.live
-        ):  # keep the funnel until the funnel worker replaces it
-            message = DataFetched(
-                replace(message.snapshot, funnel=self.snapshot.funnel),
-                generation=message.generation,
-            )
-        if (
-            self.snapshot is not None
-            and not message.snapshot.attention
-            and not (message.snapshot.trends)
-        ):  # keep the slow parts until the next slow fetch replaces them
-            message = DataFetched(
-                replace(
-                    message.snapshot,
-                    trends=with_current(self.snapshot.trends, message.snapshot.evaluation),
-                    attention=self.snapshot.attention,
-                    attention_total=self.snapshot.attention_total,
-                    attention_known=self.snapshot.attention_known,
-                )
-                if self.snapshot.live == message.snapshot.live
-                and self.snapshot.per == message.snapshot.per
-                else message.snapshot,
-                generation=message.generation,
-            )
-        self.snapshot = message.snapshot
+        self.snapshot = carry(self.snapshot, message.snapshot)
         self.paint()
         self._fetch_done()
-        self._start_funnel(message.snapshot)
+        self._start_funnel(self.snapshot)
         self._start_slow(message.snapshot)
         self._mark_first_frame()
         if self.accord.first_data_marker:  # bench/dash.py: stop once everything is painted
@@ -361,11 +366,18 @@ class LiveScreen(Screen[None]):
         app.live_ws = message.workspace
         if app.at is not None:  # time travelling: the agreements of then stay in use
             return
-        app.ws = message.workspace
+        old, app.ws = app.ws, message.workspace
+        old_keys, new_keys = model_keys(old), model_keys(app.ws)
         app.source.reset()
-        self.generation += 1
+        self.fill_log.reloaded()
         self.query_one("#reload-banner", Banner).say("")
         self.query_one(OwnersPanel).repaint(app.ws)
+        if old_keys == new_keys:  # no number changes (a touch, a new summary): new texts now
+            self.paint()
+            return
+        self.generation += 1
+        if self.snapshot is not None:  # the last values, marked as updating
+            self.snapshot = reloaded(self.snapshot, old_keys, new_keys)
         self.paint()
         self._start_fetch()
 

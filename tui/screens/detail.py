@@ -58,16 +58,18 @@ class DetailScreen(Screen[None]):
         ws = self.accord.ws
         snap = self.snapshot
         result = snap.result(self.key) if snap else None
-        title, facts = commitment_lines(ws, self.key, result)
+        evaluating = snap is None or self.key in snap.pending
+        title, facts = commitment_lines(ws, self.key, result, evaluating=evaluating)
         ref = next(r for r in ws.commitments() if r.key == self.key)
         trend = snap.trends.get(self.key, ()) if snap else ()
         values = [v for _, v in trend if v is not None]
+        none = "no data yet" if snap is not None and snap.trends_known else "computing…"
         yield Label(title, id="detail-title")
         with VerticalScroll(id="detail-body"):
             yield Static(_grid(facts), classes="section", id="detail-commitment")
             yield Static(_grid(kpi_lines(ws, self.key)), classes="section", id="detail-kpi")
             periods = Static(
-                _grid(period_lines(trend, ref.kpi.unit, ws.tz) or [("", "no data yet")]),
+                _grid(period_lines(trend, ref.kpi.unit, ws.tz) or [("", none)]),
                 classes="section",
                 id="detail-periods",
             )

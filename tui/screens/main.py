@@ -7,6 +7,7 @@ The live refresh loop (timers, workers, their messages) is in the base class,
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from tui.messages import (
     TravelReady,
 )
 from tui.screens._live import LiveScreen
+from tui.views import unanswered
 from tui.widgets.attention import AttentionTable
 from tui.widgets.banner import Banner
 from tui.widgets.commitments import CommitmentTable
@@ -90,6 +92,7 @@ class MainScreen(LiveScreen):
         self.set_interval(app.refresh_seconds, self._refresh_timer, name="refresh")
         self.set_interval(1.0, self._second_timer, name="tick")
         self._start_fetch()
+        self.fill_log.mounted()
 
     # --- painting ------------------------------------------------------------------
 
@@ -101,7 +104,7 @@ class MainScreen(LiveScreen):
         self.query_one(CommitmentTable).show(app.ws, snap, self.query_text)
         if snap is None:
             return
-        self.query_one(FunnelTable).show(snap.funnel)
+        self.query_one(FunnelTable).show(snap.funnel, loading=not snap.funnel_known)
         ages_at = app.now() if snap.live else snap.as_of
         self.query_one(AttentionTable).show(
             app.ws,
@@ -111,6 +114,7 @@ class MainScreen(LiveScreen):
             query=self.query_text,
             loading=not snap.attention_known,
         )
+        self.fill_log.painted(snap, self.app.call_after_refresh)
 
     def _paint_header(self) -> None:
         app = self.accord
@@ -129,8 +133,8 @@ class MainScreen(LiveScreen):
         fresh = self.freshness
         parts = []
         if snap is not None and snap.pending:
-            done = len(snap.evaluation.commitments)
-            parts.append(f"evaluating… {done} of {done + len(snap.pending)} commitments")
+            total = len(app.ws.commitments())
+            parts.append(f"evaluating… {total - len(snap.pending)} of {total} commitments")
         elif snap is not None:
             parts.append(f"{snap.store.events:,} events")
             parts.append(f"last event {format_moment(snap.store.last_event_at, tz, seconds=True)}")
@@ -195,7 +199,9 @@ class MainScreen(LiveScreen):
         app = self.accord
         app.per = cycle_period(app.per)
         self.generation += 1
-        self._paint_header()
+        if self.snapshot is not None:  # the funnel of another period: loading
+            self.snapshot = replace(self.snapshot, per=app.per, funnel=(), funnel_known=False)
+        self.paint()
         self._start_fetch()
 
     def action_time_travel(self) -> None:
@@ -270,6 +276,9 @@ class MainScreen(LiveScreen):
         app = self.accord
         app.at, app.ws, app.agreements = at, ws, label
         self.generation += 1
+        if self.snapshot is not None:  # another question: every panel is loading
+            snap = self.snapshot
+            self.snapshot = unanswered(ws, at, app.now(), per=app.per, store=snap.store)
         self.query_one("#reload-banner", Banner).say("")
         self.query_one(OwnersPanel).repaint(ws)
         self.paint()

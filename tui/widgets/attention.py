@@ -37,11 +37,13 @@ class AttentionTable(SyncTable):
         self._shown: Sequence[WaitingLead] = ()
         self._total = 0
         self._now: dt.datetime | None = None
-        self._loading = True
         """The instant ages were last computed at (set by `show` and `tick`)."""
+        self._loading = True
+        """The list is not known for the current view yet (rows shown are the previous)."""
 
     def on_mount(self) -> None:
         self.border_title = "Attention"
+        self.border_subtitle = "finding who waits…"
         self.add_column("Lead", key="lead", width=12)
         self.add_column("Waiting", key="age", width=8)
         self.add_column("Owner", key="owner", width=10)
@@ -60,7 +62,8 @@ class AttentionTable(SyncTable):
         loading: bool = False,
     ) -> None:
         """Show the waiting leads matching `query`, at the current page; while `loading`
-        (the list is not computed yet) say so instead of "nobody waiting"."""
+        (the list is not computed for this view yet) say so instead of "nobody waiting",
+        and mark the previous view's leads, if shown, as updating."""
         self._loading = loading
         self._ws = ws
         self._leads = [lead for lead in leads if waiting_matches(lead, query)] if query else leads
@@ -92,8 +95,10 @@ class AttentionTable(SyncTable):
             ]
         )
         more = f" (first {len(self._leads):,} shown)" if self._total > len(self._leads) else ""
+        updating = " · updating…" if self._loading else ""
         self.border_subtitle = (
-            f"{self._total:,} waiting{more} · page {self.page + 1}/{self.pages} · [ ] pages"
+            f"{self._total:,} waiting{more}{updating} · page {self.page + 1}/{self.pages}"
+            " · [ ] pages"
             if self._total
             else "finding who waits…"
             if self._loading

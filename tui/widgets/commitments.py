@@ -50,7 +50,9 @@ class CommitmentTable(SyncTable):
                 )
             else:
                 trend: RenderableType = (
-                    Sparkline(
+                    cell("…")  # being computed
+                    if c.trend is None
+                    else Sparkline(
                         list(c.trend),
                         width=TREND_WIDTH,
                         min_color=spark_colour,

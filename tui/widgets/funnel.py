@@ -21,12 +21,16 @@ class FunnelTable(SyncTable):
 
     def on_mount(self) -> None:
         self.border_title = "Funnel"
+        self.border_subtitle = "loading…"
         self.add_column("Stage", key="name", width=NAME_WIDTH)
         self.add_column("Count", key="count", width=7)
         self.add_column("", key="bar", width=BAR_WIDTH)
         self.add_column("Conv.", key="conversion", width=6)
 
-    def show(self, rows: Sequence[StageRow]) -> None:
+    def show(self, rows: Sequence[StageRow], *, loading: bool = False) -> None:
+        """Show `rows`; while `loading` (not computed for this view yet) say so: rows
+        shown then are the previous view's, updating."""
+        self.border_subtitle = ("updating…" if rows else "loading…") if loading else ""
         bar_style = theme_style(self.app, "primary")
         self.sync(
             [
