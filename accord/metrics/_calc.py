@@ -4,9 +4,11 @@ instant (see `accord.metrics._engine`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection, bindparam
 
@@ -15,11 +17,14 @@ from accord.domain.calendar import elapsed_fraction
 from accord.domain.measures import Row, Value
 from accord.domain.workspace import Workspace
 from accord.metrics import _sql
+from accord.metrics._fetch import collector_paused, fetch_all, utc_times
 from accord.metrics._results import CommitmentResult, Period
 from accord.metrics._scope import window_of
 from accord.metrics._state import State
 from accord.metrics._status import decide, has_pace, project
 from accord.store import events
+
+_T = TypeVar("_T")
 
 _MAX_IN = 5000
 """More touched leads than this and a commitment is recomputed in full."""
@@ -80,6 +85,16 @@ class _Plan:
         return out
 
 
+def _query_key(st: State, start: dt.datetime | None, at: dt.datetime) -> Hashable:
+    """What a full query of `st` depends on: its SQL family, events, lead filter and
+    period (the measure's other settings are applied to its rows in Python)."""
+    kind = st.measure
+    # repr: `hot: true` and `hot: 1` are equal in Python but filter differently
+    where = repr(sorted(st.ref.kpi.where.items()))
+    matchers = tuple(match_key(match) for match in st.matchers)
+    return (kind.amount, kind.period_bound, matchers, where, start, at)
+
+
 class Calc:
     """Per-evaluation helpers bound to a workspace and an instant."""
 
@@ -88,6 +103,8 @@ class Calc:
         self.at = at
         self.names: dict[str, str] = {} if names is None else names
         """Lead ids by themselves: one string per lead across all cohorts."""
+        self._last: tuple[Hashable, Any] | None = None
+        """The last full query's key (`_query_key`) and what it returned."""
 
     def deadline(self, start: dt.datetime, hours: float, clock: str) -> dt.datetime:
         if clock == "business":
@@ -113,18 +130,16 @@ class Calc:
         start = st.window[0] if st.window else None
         if kind.amount is not None:
             assert start is not None
-            st.amount = self._amount(conn, st, start, None, None)
+            st.amount = self._shared(st, start, lambda: self._amount(conn, st, start, None, None))
             return
         from_m, to_m = st.matchers
         is_open = not kind.period_bound
         if only is None:
             full = _sql.cohort(from_m, to_m, st.flt, start, at, open_only=is_open)
-            st.rows = {}
+            raw = self._shared(st, start, lambda: fetch_all(conn, full))
+            with collector_paused():
+                st.rows = self._cohort_rows(st, raw, is_open)
             st.reset()
-            names = self.names
-            for row in conn.execute(full):
-                lead = names.setdefault(row[0], row[0])
-                st.rows[lead] = self._row(st, row[1], None if is_open else row[2])
             return
         stmt = st.stmts.get("cohort")
         if stmt is None:
@@ -151,6 +166,19 @@ class Calc:
             if new is not None:
                 st.rows[lead] = new
                 st.note(lead, new, at)
+
+    def _shared(self, st: State, start: dt.datetime | None, run: Callable[[], _T]) -> _T:
+        """What `run` (the full query of `st`) returns; run once for consecutive
+        commitments that ask the same (`_query_key`): the same KPI twice, or two measures
+        of one cohort, such as the share accepted within 8 working hours and the share
+        accepted within 7 days."""
+        key = _query_key(st, start, self.at)
+        if self._last is not None and self._last[0] == key:
+            found: _T = self._last[1]
+            return found
+        value = run()
+        self._last = (key, value)
+        return value
 
     def _amount(
         self,
@@ -180,6 +208,24 @@ class Calc:
 
     def _row(self, st: State, first_at: dt.datetime, to_at: dt.datetime | None) -> Row:
         return st.measure.row(st.spec, first_at, to_at, self)
+
+    def _cohort_rows(
+        self, st: State, raw: Sequence[Sequence[Any]], is_open: bool
+    ) -> dict[str, Row]:
+        """A cohort's rows by lead from a full query's rows as the driver returned them
+        (``(lead_id, first_at, to_at)``, or ``(lead_id, first_at)`` when `is_open`)."""
+        names = self.names
+        leads = [names.setdefault(r[0], r[0]) for r in raw]
+        # MIN(at) of a lead's `from` events: never NULL.
+        firsts = cast(list[dt.datetime], utc_times([r[1] for r in raw]))
+        tos: Iterable[dt.datetime | None] = (
+            repeat(None) if is_open else utc_times([r[2] for r in raw])
+        )
+        make, spec = st.measure.row, st.spec
+        return {
+            lead: make(spec, first, to, self)
+            for lead, first, to in zip(leads, firsts, tos, strict=False)
+        }
 
     def plan(self, conn: Connection, st: State, delta: Delta) -> _Plan | None:
         """Which leads of `st` the newly visible events may change (None: none, or `st`

@@ -46,7 +46,7 @@ from accord.metrics._calc import P_AT, Calc, Delta, match_key
 from accord.metrics._results import CommitmentResult, Evaluation, Status, worst
 from accord.metrics._scope import in_force, measured, resolve_at
 from accord.metrics._state import State, new_state
-from accord.store import StoreInfo, events, store_info
+from accord.store import StoreInfo, events
 
 if TYPE_CHECKING:
     from accord.store import Store
@@ -78,6 +78,12 @@ def assemble(
     for agreement in in_force(ws, at):
         agreements[agreement.id] = worst([r.status for r in results if r.agreement == agreement.id])
     return Evaluation(as_of=at, store=info, agreements=agreements, commitments=results)
+
+
+def _store_info(conn: Connection, url: str) -> StoreInfo:
+    """What `accord.store.store_info` says of the store, read with `_sql.store_summary`."""
+    count, last_id, last_at = conn.execute(_sql.store_summary()).one()
+    return StoreInfo(url=url, events=int(count or 0), last_event_at=last_at, last_event_id=last_id)
 
 
 class Evaluator:
@@ -120,7 +126,7 @@ class Evaluator:
         calc = Calc(self.ws, when)
         results: list[CommitmentResult | None]
         with self.store.read() as conn:
-            info = store_info(conn, self.store.url)
+            info = _store_info(conn, self.store.url)
             states = [new_state(self.ws, ref, conn.dialect.name) for ref in measured(self.ws, when)]
             results = [None] * len(states)
             for i in sorted(range(len(states)), key=lambda i: cost_rank(states[i].ref)):

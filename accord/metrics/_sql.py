@@ -48,6 +48,18 @@ Seen = tuple[dt.datetime, int] | tuple[BindParameter[Any], BindParameter[Any]]
 """What an earlier evaluation saw: events with ``at <= T_old`` and ``event_id <= last_id``."""
 
 
+def _events_as(name: str) -> NamedFromClause:
+    """`events` under `name`, its columns built at once (threads then only read them)."""
+    alias = events.alias(name)
+    _ = alias.c
+    return alias
+
+
+# The statements' aliases of `events`, made once: each new alias builds a proxy of every
+# column again, most of the time it took to build a statement.
+_E, _B, _T, _F, _P = (_events_as(name) for name in ("e", "b", "t", "f", "p"))
+
+
 def only_param(dialect: str) -> BindParameter[Any]:
     """The bound parameter standing for a list of lead ids in statements run often.
 
@@ -132,12 +144,12 @@ def _period_leads(
     seen: Seen | None,
     column: Any,
 ) -> Select[Any]:
-    e = events.alias("e")
+    e = _E
     conds = [matches(e, match), e.c.at >= start, e.c.at <= at]
     if only is not None:
         conds.append(lead_in(e.c.lead_id, only))
     if seen is not None:
-        p = events.alias("p")
+        p = _P
         seen_at, seen_id = seen
         conds.append(
             ~exists().where(
@@ -202,7 +214,7 @@ def cohort(
     With `open_only`, rows ``(lead_id, first_at)`` of the leads without such an
     `end_match` event.
     """
-    e, before = events.alias("e"), events.alias("b")
+    e, before = _E, _B
     conds = [matches(e, start_match), e.c.at <= at]
     if start is not None:
         conds.append(e.c.at >= start)
@@ -219,7 +231,7 @@ def cohort(
         .group_by(e.c.lead_id)
         .subquery("first")
     )
-    t, f = events.alias("t"), events.alias("f")
+    t, f = _T, _F
     tie = exists().where(
         f.c.lead_id == t.c.lead_id,
         f.c.at == t.c.at,  # (t.at = first_at here) not first_at: keeps `first` out of it
@@ -240,6 +252,22 @@ def cohort(
         select(first.c.lead_id, first.c.first_at, func.min(t.c.at).label("to_at"))
         .select_from(first.outerjoin(t, later))
         .group_by(first.c.lead_id, first.c.first_at)
+    )
+
+
+def store_summary() -> Select[Any]:
+    """One row ``(events, highest event_id, latest at)`` of the whole store.
+
+    Each is its own scalar subquery, so each can take its shortcut: SQLite counts the
+    rows of the smallest index and both dialects read a maximum off the end of an
+    index. As one aggregate over the table (``SELECT COUNT(*), MAX(event_id),
+    MAX(at)``) SQLite scans the index on ``at`` instead: 100 ms against 8 ms at
+    680,000 events.
+    """
+    return select(
+        select(func.count()).select_from(events).scalar_subquery(),
+        select(func.max(events.c.event_id)).scalar_subquery(),
+        select(func.max(events.c.at)).scalar_subquery(),
     )
 
 
