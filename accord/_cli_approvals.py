@@ -1,6 +1,6 @@
 """``accord approvals``: both sides approved every changed agreement (docs/approvals.md).
 
-Registered on the `accord` group by `accord.cli` (``main.add_command(approvals)``).
+Loaded by `accord.cli` when the command runs or help lists it (`_Commands.MODULES`).
 Exit 0 approved, 1 not approved, 2 for input that cannot be used (a usage error,
 reviews that are not the forge's JSON, a BASE that names no commit, agreements with
 errors at BASE or HEAD) — one line on stderr, never a traceback.

@@ -1,6 +1,6 @@
 """``accord assess``: the relationship-maturity survey (docs/assess.md).
 
-Registered on the `accord` group by `accord.cli` (``main.add_command(assess)``).
+Loaded by `accord.cli` when the command runs or help lists it (`_Commands.MODULES`).
 
 ``accord assess [PATH] --team ID`` opens the survey in the terminal (`tui.assess`,
 imported inside the command only); ``--answers 4,3,5,…`` records the same without

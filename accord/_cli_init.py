@@ -1,6 +1,6 @@
 """``accord init DIR``: a new team's agreements repository (docs/init.md).
 
-Registered on the `accord` group by `accord.cli` (``main.add_command(init)``).
+Loaded by `accord.cli` when the command runs or help lists it (`_Commands.MODULES`).
 Exit 0 done; 1 when DIR cannot be used (a file, or non-empty without ``--force``),
 the agreements in it have errors afterwards, or git could not make the first commit;
 2 for a bad option value.

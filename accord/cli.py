@@ -8,6 +8,7 @@ are imported lazily inside their commands, so the core stays free of UI code.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -76,7 +77,32 @@ def _workspace(path: Path) -> Workspace:
         sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The `accord` group. Commands defined in their own modules (``accord/_cli_*.py``,
+    `MODULES`) are imported when one of them runs or a help page lists them, not on
+    every start: `accord status` does not load the survey, the scaffold or the diff."""
+
+    MODULES = {
+        "approvals": "accord._cli_approvals",
+        "assess": "accord._cli_assess",
+        "diff": "accord._cli_diff",
+        "init": "accord._cli_init",
+        "report": "accord._cli_report",
+        "watch": "accord._cli_watch",
+    }
+    """Command name → the module defining it under the same name."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.MODULES and cmd_name not in self.commands:
+            module = importlib.import_module(self.MODULES[cmd_name])
+            self.add_command(getattr(module, cmd_name))
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="accord")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -581,18 +607,6 @@ def dash(path: Path, refresh: float, at_text: str | None, store_url: str | None)
     url = resolve_store(ws, store_url)
     tune_for_reading(url)  # a store from an older Accord gets its indexes once
     make_app(path, workspace=ws, store_url=url, refresh=refresh, at=at, clock=_clock()).run()
-
-
-# Commands defined in their own modules (accord/_cli_*.py).
-from accord._cli_approvals import approvals  # noqa: E402
-from accord._cli_assess import assess  # noqa: E402
-from accord._cli_diff import diff  # noqa: E402
-from accord._cli_init import init  # noqa: E402
-
-main.add_command(approvals)
-main.add_command(assess)
-main.add_command(diff)
-main.add_command(init)
 
 
 def _tolerant_output() -> None:

@@ -27,8 +27,10 @@ from site_builder._render import code, is_safe_url, link, text
 from site_builder.i18n import Labels
 
 __all__ = [
+    "SUMMARISE",
     "commit_line",
     "entity_target",
+    "summarised",
     "history_section",
     "html_link",
     "HISTORY_OPEN",
@@ -101,26 +103,70 @@ def _table(ws: Workspace, kind: str) -> Mapping[str, object]:
 
 
 def commit_line(commit: Commit, repo_url: str | None, lab: Labels, *, html: bool = False) -> str:
-    """``**date** · author · subject · PR #12 · abc1234`` with links when `repo_url` allows.
+    """``**18 November 2026** · author · title · PR #12 · approved by A, B · abc1234``,
+    with links when `repo_url` allows.
 
-    With `html`, the same line as HTML (``<strong>``, ``<a href>``) for a raw
-    HTML block, which Markdown passes through without inline processing.
+    The title is the subject without the pull request it names (`Commit.title`), so
+    the number shows once, as the link. Who approved comes from the message's
+    ``Reviewed-by:`` / ``Approved-by:`` trailers; a GitHub merge commit names who
+    merged it. With `html`, the same line as HTML (``<strong>``, ``<a href>``) for a
+    raw HTML block, which Markdown passes through without inline processing.
     """
-    date = commit.date.date().isoformat()
+    date = text(lab.date(commit.date.date()))
     make_link = _html_link_quick if html else _link_quick
     parts = [
         f"<strong>{date}</strong>" if html else f"**{date}**",
         text(commit.author),
-        text(commit.subject),
+        text(commit.headline),
     ]
     pr = pr_url(commit, repo_url)
     if commit.pr is not None:
         label = text(lab("pr", pr=commit.pr if commit.pr.startswith("!") else "#" + commit.pr))
         parts.append(make_link(label, pr) if pr else label)
+    if commit.approvers:
+        parts.append(text(lab("approved_by", names=", ".join(commit.approvers))))
+    elif commit.merged_by:
+        parts.append(text(lab("merged_by", name=commit.merged_by)))
     url = commit_url(commit, repo_url)
     sha = f"<code>{commit.short_sha}</code>"
     parts.append(make_link(sha, url) if url else sha)
     return " · ".join(parts)
+
+
+SUMMARISE = 6
+"""A commit that adds this many whole documents or more (the first commit, a big
+import) lists them as one line of counts ("3 agreements, 19 KPIs, … added")."""
+
+
+def _added_whole(changes: Sequence[FieldChange]) -> bool:
+    return len(changes) == 1 and changes[0].path == "" and changes[0].op == "added"
+
+
+def summarised(
+    items: Sequence[tuple[EntityKey, Sequence[FieldChange]]], lab: Labels
+) -> tuple[str | None, list[tuple[EntityKey, Sequence[FieldChange]]]]:
+    """(one line counting the documents `items` adds, the items left to list one by one).
+
+    Below `SUMMARISE` added documents the line is ``None`` and every item is left.
+    """
+    added = [key for key, changes in items if _added_whole(changes)]
+    if len(added) < SUMMARISE:
+        return None, list(items)
+    counts: dict[str, int] = {}
+    for kind, _ in added:
+        counts[kind] = counts.get(kind, 0) + 1
+    order = [k for k in PAGE_OF_KIND if k in counts] + sorted(set(counts) - set(PAGE_OF_KIND))
+    parts = [
+        lab.count(f"kinds_{kind}", counts[kind])
+        if f"kinds_{kind}" in _KIND_KEYS
+        else f"{counts[kind]} {kind}"
+        for kind in order
+    ]
+    rest = [(key, changes) for key, changes in items if not _added_whole(changes)]
+    return lab("added_summary", list=", ".join(parts)), rest
+
+
+_KIND_KEYS = {f"kinds_{kind}" for kind in PAGE_OF_KIND}
 
 
 _SEGMENT = re.compile(r"[0-9A-Za-z]+")
@@ -281,9 +327,12 @@ def history_section(
     if name_entities:  # Markdown: the entity names link to pages, which MkDocs resolves
         for commit, mine in shown:
             out.append(f"- {commit_line(commit, repo_url, lab)}")
-            for key, changes in mine:
+            line, rest = summarised(mine, lab)
+            if line is not None:
+                out.append(f"    - {text(line)}")
+            for key, listed in rest:
                 out.append(f"    - {entity_label(ws, key, page)}")
-                out += _changes(words, key, changes, "        ")
+                out += _changes(words, key, listed, "        ")
     else:  # one raw HTML block: only absolute links, no Markdown inline work per entry
 
         def block() -> str:
@@ -322,9 +371,10 @@ def changelog_entries(
             break
         shown += 1
         out.append(f"- {commit_line(commit, ws.settings.repo_url, lab)}")
-        for key, changes in commit.changes.items():
-            if not changes:
-                continue
+        line, rest = summarised([(k, cs) for k, cs in commit.changes.items() if cs], lab)
+        if line is not None:
+            out.append(f"    - {text(line)}")
+        for key, changes in rest:
             out.append(f"    - {entity_label(ws, key, page)}")
             out += _changes(words, key, changes, "        ")
     return out
@@ -349,12 +399,13 @@ def changelog_html(
     words = words_of(ws)
     out = [HISTORY_OPEN]
     for commit in commits:
-        groups = "".join(
+        line, rest = summarised([(k, cs) for k, cs in commit.changes.items() if cs], lab)
+        groups = f"<li>{text(line)}</li>" if line is not None else ""
+        groups += "".join(
             f"<li>{text(words.entity(key))}<ul>"
             + _html_items(words, commit, key, changes, memo)
             + "</ul></li>"
-            for key, changes in commit.changes.items()
-            if changes
+            for key, changes in rest
         )
         nested = f"<ul>{groups}</ul>" if groups else ""
         out.append(f"<li>{_html_line(commit, repo_url, lab, memo)}{nested}</li>")

@@ -16,13 +16,16 @@ from accord.domain import model as m
 from accord.domain.workspace import Workspace
 from accord.history import History
 from accord.history.diff import EntityKey
-from accord.present import format_target
+from accord.metrics import CommitmentResult
+from accord.present import ChangeWords, format_target
 from site_builder._changes import (
     Defer,
     Memo,
     history_section,
     relative,
+    words_of,
 )
+from site_builder._numbers import Numbers
 from site_builder._render import anchor, code, escape, link, text
 from site_builder.i18n import Labels
 
@@ -133,6 +136,37 @@ class Ctx:
     changelog_limit: int
     memo: Memo = field(default_factory=dict)
     defer: Defer | None = None
+    numbers: Numbers | None = None
+    """The build's evaluation (`site_builder._numbers`); None: the pages show no numbers
+    and say nothing about them (a generator run without a store)."""
+
+    @property
+    def words(self) -> ChangeWords:
+        """The workspace's words (names, statuses, periods) in its language."""
+        return words_of(self.ws)
+
+    def commitment_title(self, c: m.Commitment) -> str:
+        """A commitment as a heading: its id in words ("SQL volume"), escaped."""
+        return text(self.words.names.title(c.id))
+
+    def date(self, day: dt.date | None) -> str:
+        """A date in the wiki's language ("18 November 2026"), or "—"."""
+        return text(self.lab.date(day)) if day is not None else "—"
+
+    def instant(self, at: dt.datetime) -> str:
+        """An instant in the workspace's zone: "18 November 2026, 11:00"."""
+        local = at.astimezone(self.ws.tz)
+        return text(f"{self.lab.date(local.date())}, {local:%H:%M}")
+
+    def result(self, agreement_id: str, commitment_id: str) -> CommitmentResult | None:
+        """The build's result of one commitment, when the store was read."""
+        evaluation = self.numbers.evaluation if self.numbers is not None else None
+        if evaluation is None:
+            return None
+        for r in evaluation.commitments:
+            if r.agreement == agreement_id and r.id == commitment_id:
+                return r
+        return None
 
     def team(self, team_id: str, page: str) -> str:
         team = self.ws.teams.get(team_id)

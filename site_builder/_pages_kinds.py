@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from accord.diagnostic import Advice, Check, advise, gaps, score_round
 from accord.domain import model as m
 from accord.domain.workspace import Workspace, maturity
-from accord.present import describe_filter, describe_measure
+from accord.present import describe_filter, describe_measure, human_title
 from site_builder._pages_common import Ctx, Terms, finish, heading_list, keys_of, section
 from site_builder._render import anchor, code, link, paragraphs, text
 from site_builder._svg import Band, Series, funnel_svg, score_chart_svg
@@ -78,7 +79,7 @@ def _funnel(ctx: Ctx) -> str:
         out += [f"## {lab('handoff')}", "", lab("handoff_intro"), ""]
         for ag in sorted(handoffs, key=lambda x: x.id):
             assert ag.handoff is not None
-            fields = ", ".join(code(f) for f in ag.handoff.required_fields)
+            fields = ", ".join(text(human_title(f)) for f in ag.handoff.required_fields)
             title = link(text(ag.title), f"agreements/{ag.id}.md")
             out.append(f"- {fields} — {lab('handoff_by', agreement=title)}")
         out.append("")
@@ -120,8 +121,12 @@ def _roles(ctx: Ctx) -> str:
     if stages and involved:
         # roles down, stages across: a handful of columns fits the page however many
         # roles there are, and every row has letters in it
-        out += [f"## {lab('raci_matrix')}", "", lab("raci_legend"), ""]
-        header = " | ".join(link(text(s.name), f"funnel.md#stage-{s.id}") for s in stages)
+        # the anchor marks the table for the stylesheet's compact cells (plugin.py)
+        out += [f"## {lab('raci_matrix')}", "", anchor("raci-table") + lab("raci_legend"), ""]
+        # each stage by its short name (its glossary term: "MQL", "SQL"): the columns fit
+        header = " | ".join(
+            link(text(ctx.words.names.stage(s.id)), f"funnel.md#stage-{s.id}") for s in stages
+        )
         out.append(f"| {lab('role')} | {header} |")
         out.append("|---|" + ":-:|" * len(stages))
         for r in involved:
@@ -165,7 +170,10 @@ def _kpis(ctx: Ctx) -> str:
         used = users.get(k.id, [])
         if used:
             refs = ", ".join(
-                link(f"{text(a.title)}: {text(c.id)}", f"agreements/{a.id}.md#commitment-{c.id}")
+                link(
+                    f"{text(a.title)}: {ctx.commitment_title(c)}",
+                    f"agreements/{a.id}.md#commitment-{c.id}",
+                )
                 for a, c in sorted(used, key=lambda x: (x[0].id, x[1].id))
             )
             out.append(f"- **{lab('used_by')}:** {refs}")
@@ -235,6 +243,9 @@ def _assessment(ctx: Ctx) -> str:
     ws, lab, page = ctx.ws, ctx.lab, "assessment.md"
     out = [f"# {lab('assessment')}", ""]
     rounds = sorted(ws.assessments.values(), key=lambda a: (a.date, a.id))
+    band, diagnosis = _diagnosis(ctx, rounds[-1]) if rounds else (None, [])
+    if band is not None:
+        out += [band, ""]
     if rounds:
         results = [(a, maturity(ws, a)) for a in rounds]
         teams = sorted({t for _, r in results for t in r if t != "combined"})
@@ -255,14 +266,15 @@ def _assessment(ctx: Ctx) -> str:
             cells = [str(r[t][0]) if t in r else "—" for t in series]
             stage = r.get("combined", (0, None))[1]
             out.append(
-                f"| {anchor(f'assessment-{a.id}')}{a.date.isoformat()} | "
+                f"| {anchor(f'assessment-{a.id}')}{ctx.date(a.date)} | "
                 + " | ".join(cells)
                 + f" | {lab(stage) if stage else '—'} |"
             )
         out.append("")
         for a, _ in results:
             if a.notes:
-                out += [f"**{a.date.isoformat()} — {lab('notes')}:** {text(a.notes)}", ""]
+                out += [f"**{ctx.date(a.date)} — {lab('notes')}:** {text(a.notes)}", ""]
+        out += diagnosis
     for q in sorted(ws.questionnaires.values(), key=lambda q: q.id):
         out += [anchor(f"questionnaire-{q.id}"), ""]
         out += [f"## {text(q.title) if q.title else text(q.id)}", ""]
@@ -277,3 +289,78 @@ def _assessment(ctx: Ctx) -> str:
     keys = keys_of(ws, "Questionnaire", "Assessment")
     out.append(ctx.history_for(keys, page, name_entities=True))
     return "\n".join(out)
+
+
+def _diagnosis(ctx: Ctx, latest: m.Assessment) -> tuple[str | None, list[str]]:
+    """(the latest round's combined stage in a line, the sections on the gaps between the
+    teams, largest first, and on the advice checked against this workspace)."""
+    ws, lab = ctx.ws, ctx.lab
+    q = ws.questionnaires.get(latest.questionnaire)
+    if q is None:
+        return None, []
+    scores = score_round(q, latest)
+    out: list[str] = []
+    band: str | None = None
+    stage = scores.combined.stage if scores.combined is not None else None
+    if scores.combined is not None:
+        band = lab(
+            "combined_band",
+            stage=f"**{lab(stage) if stage else '?'}**",
+            score=scores.combined.total,
+            date=ctx.date(latest.date),
+        )
+    found = [g for g in gaps(q, latest)]
+    if len(latest.responses) > 1:
+        out += [f"## {lab('gaps')}", "", lab("gaps_intro"), ""]
+        differing = [g for g in found if g.size > 0]
+        if differing:
+            teams = list(latest.responses)
+            names = [text(ws.teams[t].name) if t in ws.teams else text(t) for t in teams]
+            out += [
+                f"| {lab('gap')} | {lab('statement')} | " + " | ".join(names) + " |",
+                "|--:|---|" + "--:|" * len(teams),
+            ]
+            for g in differing:
+                cells = " | ".join(str(g.scores.get(t, "—")) for t in teams)
+                out.append(f"| {g.size} | {text(g.statement.text)} | {cells} |")
+        else:
+            out.append(lab("gaps_none"))
+        out.append("")
+    out += _advice(ctx, advise(ws, stage, list(latest.responses)))
+    return band, out
+
+
+def _advice(ctx: Ctx, advice: Advice) -> list[str]:
+    lab = ctx.lab
+    out = [f"## {lab('advice')}", ""]
+    step = advice.next_step
+    if advice.stage is None:
+        intro = lab("advice_none", target=lab(step.target).lower() if step else "?")
+    elif step is None:
+        intro = lab("advice_top", stage=lab(advice.stage).lower())
+    else:
+        intro = lab(
+            "advice_stage", stage=lab(advice.stage).lower(), target=lab(step.target).lower()
+        )
+    out += [intro, ""]
+    if step is not None:
+        out += [line for check in step.checks for line in _check(check)]
+        out.append("")
+    earlier = [c for s in advice.earlier_steps for c in s.checks if not c.met]
+    if earlier:
+        out += [f"**{lab('advice_open')}**", ""]
+        out += [line for check in earlier for line in _check(check)]
+        out.append("")
+    return out
+
+
+def _check(check: Check) -> list[str]:
+    """``- ✔ **Title** — found…`` / ``- ✖ **Title**: why`` with what is missing here."""
+    p = check.practice
+    if check.met:
+        lines = [f"- ✔ **{text(p.title)}**"]
+        lines += [f"    - {text(x)}" for x in check.found]
+    else:
+        lines = [f"- ✖ **{text(p.title)}**: {text(p.why)}"]
+        lines += [f"    - {text(x)}" for x in check.missing]
+    return lines

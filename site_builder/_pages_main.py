@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from accord.domain import model as m
 from accord.domain.workspace import maturity
-from accord.present import describe_measure, format_value
+from accord.present import describe_measure, format_value, human_title
 from site_builder._changes import (
     changelog_entries,
     changelog_html,
 )
 from site_builder._pages_common import Ctx, Terms, heading_list, section
-from site_builder._render import code, link, text
+from site_builder._pages_status import (
+    STATUS_PAGE,
+    freshness,
+    no_numbers,
+    period_cell,
+    status_cell,
+    value_cell,
+)
+from site_builder._render import link, text
 
 RECENT = 10
 """Recent changes listed on the home page."""
@@ -34,14 +42,24 @@ def home_page(ctx: Ctx, intro: str | None) -> str:
                 "stage_summary",
                 stage=f"**{lab(stage) if stage else '?'}**",
                 score=score,
-                assessment=link(text(latest.id), f"assessment.md#assessment-{latest.id}"),
-                date=latest.date.isoformat(),
+                assessment=link(
+                    text(lab("assessment_of", date=ctx.date(latest.date))),
+                    f"assessment.md#assessment-{latest.id}",
+                ),
             )
         )
     else:
         out.append(lab("no_assessment"))
     out += ["", f"## {lab('sla_glance')}", ""]
     refs = ws.commitments(active_only=True)
+    numbers = ctx.numbers is not None and ctx.numbers.evaluation is not None
+    if numbers:
+        out += [
+            freshness(ctx) + " " + lab("status_link", page=link(lab("status_page"), STATUS_PAGE)),
+            "",
+        ]
+    elif (missing := no_numbers(ctx)) is not None:
+        out += [missing, ""]
     if refs:  # one table per agreement, its title as the heading (not in every row)
         agreement = None
         for ref in sorted(refs, key=lambda r: r.agreement.id):
@@ -50,16 +68,32 @@ def home_page(ctx: Ctx, intro: str | None) -> str:
                 agreement = a
                 if out[-1]:
                     out.append("")
-                out += [
-                    f"### {link(text(a.title), f'agreements/{a.id}.md')}",
-                    "",
-                    f"| {lab('commitment')} | {lab('by_to')} | {lab('target')} | {lab('period')} |",
-                    "|---|---|---|---|",
-                ]
-            out.append(
-                f"| {terms.inline(c.text)} | {ctx.by_to(c, page)} | {ctx.target(ws, a, c)} "
-                f"| {lab('per_' + c.per)} |"
-            )
+                out += [f"### {link(text(a.title), f'agreements/{a.id}.md')}", ""]
+                if numbers:
+                    out += [
+                        f"| {lab('commitment')} | {lab('by_to')} | {lab('value')} "
+                        f"| {lab('target')} | {lab('status')} | {lab('period')} |",
+                        "|---|---|--:|---|---|---|",
+                    ]
+                else:
+                    out += [
+                        f"| {lab('commitment')} | {lab('by_to')} | {lab('target')} "
+                        f"| {lab('period')} |",
+                        "|---|---|---|---|",
+                    ]
+            name = link(ctx.commitment_title(c), f"agreements/{a.id}.md#commitment-{c.id}")
+            if numbers:  # the promise itself is one click away: the table stays narrow
+                r = ctx.result(a.id, c.id)
+                out.append(
+                    f"| {name} | {ctx.by_to(c, page)} | {value_cell(ctx, r)} "
+                    f"| {ctx.target(ws, a, c)} | {status_cell(ctx, r)} "
+                    f"| {period_cell(ctx, ws, r, c.per)} |"
+                )
+            else:
+                out.append(
+                    f"| **{name}**: {terms.inline(c.text)} | {ctx.by_to(c, page)} "
+                    f"| {ctx.target(ws, a, c)} | {lab('per_' + c.per)} |"
+                )
     else:
         out.append(lab("no_active"))
     out += ["", f"## {lab('due_review')}", ""]
@@ -70,7 +104,7 @@ def home_page(ctx: Ctx, intro: str | None) -> str:
             badge = " " + ctx.badge(lab("review_overdue"), "overdue") if ctx.overdue(a) else ""
             out.append(
                 f"- {link(text(a.title), f'agreements/{a.id}.md')} — "
-                f"{lab('review_by')} {a.review_by.isoformat()}{badge}"
+                f"{lab('review_by')} {ctx.date(a.review_by)}{badge}"
             )
     else:
         out.append(lab("none_due"))
@@ -98,14 +132,14 @@ def agreement_page(ctx: Ctx, a: m.Agreement) -> str:
     out += [" ".join(badges), ""]
     if a.summary:
         out += [terms.block(a.summary), ""]
-    review = a.review_by.isoformat() if a.review_by else "—"
+    review = ctx.date(a.review_by)
     if ctx.overdue(a):
         review += " " + ctx.badge(lab("review_overdue"), "overdue")
     out += [
         f"- **{lab('parties')}:** {ctx.teams(a.parties, page)}",
         f"- **{lab('owners')}:** {ctx.roles(a.owners, page, holders=True)}",
         f"- **{lab('status')}:** {text(lab(a.status))}",
-        f"- **{lab('effective')}:** {a.effective.isoformat() if a.effective else '—'}",
+        f"- **{lab('effective')}:** {ctx.date(a.effective)}",
         f"- **{lab('review_by')}:** {review}",
         "",
         f"## {lab('commitments')}",
@@ -113,7 +147,7 @@ def agreement_page(ctx: Ctx, a: m.Agreement) -> str:
     ]
     for c in a.commitments:
         kpi = ws.kpis.get(c.kpi)
-        out += section(f"commitment-{c.id}", text(c.id), "###")
+        out += section(f"commitment-{c.id}", ctx.commitment_title(c), "###")
         out += [terms.inline(c.text), ""]
         bounds = ws.bounds.get((a.id, c.id))
         target = ctx.target(ws, a, c)
@@ -128,10 +162,17 @@ def agreement_page(ctx: Ctx, a: m.Agreement) -> str:
         ]
         if kpi is not None:
             out.append(f"- **{lab('measured')}:** {text(describe_measure(kpi, ws))}")
+        r = ctx.result(a.id, c.id)
+        if r is not None:
+            out.append(
+                f"- **{lab('result')}:** {value_cell(ctx, r)} · {status_cell(ctx, r)} · "
+                f"{period_cell(ctx, ws, r, c.per)} "
+                f"({link(lab('status_page'), '../' + STATUS_PAGE)})"
+            )
         out.append("")
     if a.handoff and a.handoff.required_fields:
         out += [f"## {lab('handoff')}", "", lab("handoff_intro"), ""]
-        out += heading_list(code(f) for f in a.handoff.required_fields)
+        out += heading_list(text(human_title(f)) for f in a.handoff.required_fields)
         out.append("")
     out.append(ctx.history_for([("Agreement", a.id)], page))
     return "\n".join(out)

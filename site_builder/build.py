@@ -205,12 +205,20 @@ def build_site(
     site_dir: Path | None = None,
     verbose: bool = False,
     now: Clock = system_now,
+    store_url: str | None = None,
+    use_store: bool = True,
 ) -> Path:
     """Build the wiki of the workspace at `root`; return the site folder.
 
-    `now` decides which review dates have passed. `site_dir` (``--out``) is taken
-    relative to the current folder; without it, ``site_dir`` of the workspace's
-    mkdocs.yml (relative to the workspace) or ``site/`` is used. Either way the
+    `now` is the build's instant: it decides which review dates have passed, and the
+    Status page, the home page's numbers and the monthly reports are as of it. They
+    come from the event store at `store_url` (``--store``; else ``ACCORD_STORE``, else
+    the Workspace's ``store:``), read once; `use_store` false (``--no-store``), or a
+    store that is missing or fails, leaves them out with one line saying why.
+
+    `site_dir` (``--out``) is taken relative to the current folder; without it,
+    ``site_dir`` of the workspace's mkdocs.yml (relative to the workspace) or ``site/``
+    is used. Either way the
     folder must pass `check_out_dir`, and it is marked with `SITE_MARKER`.
 
     Raises:
@@ -245,6 +253,8 @@ def build_site(
             plugin = config.plugins.get("accord")
             if isinstance(plugin, AccordPlugin):
                 plugin.clock = now
+                plugin.store_url = store_url
+                plugin.use_store = use_store
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)

@@ -7,6 +7,7 @@ plugins:
       enabled: true          # false turns the plugin off (every hook returns early)
       workspace: .           # the workspace folder, relative to mkdocs.yml
       strict_history: false  # true: missing or incomplete git history fails the build
+      store: true            # false: no numbers, Status page says so, no reports
 ```
 """
 
@@ -27,3 +28,6 @@ class AccordConfig(base.Config):  # type: ignore[no-untyped-call]
     """The workspace folder (holding agreements/), relative to mkdocs.yml."""
     strict_history = c.Type(bool, default=False)
     """Fail the build when git history is missing or incomplete (a shallow clone)."""
+    store = c.Type(bool, default=True)
+    """Read the event store (``ACCORD_STORE``, else the Workspace's ``store:``) for the
+    Status page, the home page's numbers and the monthly reports; false: none."""

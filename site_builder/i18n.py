@@ -1,16 +1,22 @@
 """Headings and labels of the generated wiki, per Workspace ``language``.
 
 `labels(language)` returns a `Labels` that formats a label by key:
-``labels("nl")("change_history")`` → ``"Wijzigingsgeschiedenis"``. English and
-Dutch are complete; any other language falls back to English label by label,
-so a partial dictionary is fine. Labels are trusted text (they are written
+``labels("nl")("change_history")`` → ``"Wijzigingsgeschiedenis"``. English,
+Dutch and Polish are complete (a test checks that every key has all three);
+any other language falls back to English label by label. `Labels.date` writes a
+date the language's way ("18 listopada 2026"), `Labels.count` a number with the
+right plural form ("3 umowy", "5 umów"). Labels are trusted text (they are written
 here, not in YAML), but values put into them with ``{…}`` are not: callers
 pass already-escaped values.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "Labels", "labels"]
+import datetime as dt
+
+from accord.present import format_date
+
+__all__ = ["LANGUAGES", "Labels", "labels", "plural_form"]
 
 EN: dict[str, str] = {
     # page titles
@@ -26,7 +32,8 @@ EN: dict[str, str] = {
     "agreements": "Agreements",
     # home
     "relationship_stage": "Relationship stage",
-    "stage_summary": "{stage}: combined score {score} in {assessment} ({date}).",
+    "stage_summary": "{stage}: combined score {score} in the {assessment}.",
+    "assessment_of": "assessment of {date}",
     "no_assessment": "No assessment yet: run `accord assess` to score the relationship.",
     "sla_glance": "SLA at a glance",
     "no_active": "No active agreement.",
@@ -95,10 +102,10 @@ EN: dict[str, str] = {
     "liaison": "Liaison between the teams",
     # kpis
     "unit": "Unit",
-    "unit_count": "count",
-    "unit_ratio": "ratio",
+    "unit_count": "number of leads",
+    "unit_ratio": "share, in %",
     "unit_hours": "hours",
-    "unit_money": "money",
+    "unit_money": "money, in €",
     "filter": "Leads counted",
     "used_by": "Used by",
     "description": "Description",
@@ -142,6 +149,57 @@ EN: dict[str, str] = {
     "files_unreadable": "Some versions could not be read:",
     "older_changes": "{n} older changes are not listed here: see the {changelog}, or run {command}",
     "earlier_changes": "Earlier changes",
+    # change history, more
+    "approved_by": "approved by {names}",
+    "merged_by": "merged by {name}",
+    "added_summary": "{list} added",
+    "kinds_Workspace": "workspace|workspaces",
+    "kinds_Team": "team|teams",
+    "kinds_Role": "role|roles",
+    "kinds_Stage": "stage|stages",
+    "kinds_Term": "glossary term|glossary terms",
+    "kinds_Kpi": "KPI|KPIs",
+    "kinds_Agreement": "agreement|agreements",
+    "kinds_Ritual": "ritual|rituals",
+    "kinds_Questionnaire": "questionnaire|questionnaires",
+    "kinds_Assessment": "assessment|assessments",
+    # numbers (the Status page, the home page's SLA table)
+    "status_page": "Status",
+    "status_title": "Status",
+    "value": "Value",
+    "result": "Result",
+    "as_of": "As of {at}. Newest data: {fresh} ({events} events in the store).",
+    "as_of_empty": "As of {at}. The event store holds no events yet.",
+    "numbers_off": "No numbers: {why}.",
+    "numbers_disabled": "the wiki was built without the event store",
+    "numbers_failed": "the event store could not be read ({error})",
+    "status_link": "Each commitment's value as of the build is on the {page} page.",
+    "agreement_status": "Overall: {status}",
+    "waiting_leads": "Leads waiting",
+    "lead_id": "Lead",
+    "waiting": "Waiting",
+    "more_waiting": "{n} more leads are waiting.",
+    "no_commitments_in_force": "No agreement is in force.",
+    # the monthly report
+    "reports": "Monthly reports",
+    "reports_section": "Reports",
+    "report": "Report",
+    "reports_intro": "The pack for the joint monthly meeting, one per month.",
+    # assessment: gaps and advice
+    "combined_band": "Combined stage now: {stage} (score {score}, {date}).",
+    "gaps": "Where the teams disagree",
+    "gaps_intro": "Per statement, the highest team score minus the lowest, largest first: the "
+    "conversations to have at the next joint meeting.",
+    "gaps_none": "The teams gave every statement the same score.",
+    "statement": "Statement",
+    "gap": "Gap",
+    "advice": "What to do next",
+    "advice_stage": "The relationship is {stage}. To become {target}:",
+    "advice_none": "No stage yet. To become {target}:",
+    "advice_top": "The relationship is {stage}, the last stage. To keep it there:",
+    "advice_open": "Still open from earlier stages:",
+    "advice_done": "In place",
+    "advice_missing": "Missing here",
 }
 
 NL: dict[str, str] = {
@@ -156,7 +214,8 @@ NL: dict[str, str] = {
     "changelog": "Wijzigingslogboek",
     "agreements": "Afspraken",
     "relationship_stage": "Fase van de samenwerking",
-    "stage_summary": "{stage}: gezamenlijke score {score} in {assessment} ({date}).",
+    "stage_summary": "{stage}: gezamenlijke score {score} in de {assessment}.",
+    "assessment_of": "meting van {date}",
     "no_assessment": "Nog geen meting: voer `accord assess` uit om de samenwerking te scoren.",
     "sla_glance": "SLA in één oogopslag",
     "no_active": "Geen actieve afspraak.",
@@ -220,10 +279,10 @@ NL: dict[str, str] = {
     "I = geïnformeerd.",
     "liaison": "Verbindingspersoon tussen de teams",
     "unit": "Eenheid",
-    "unit_count": "aantal",
-    "unit_ratio": "verhouding",
+    "unit_count": "aantal leads",
+    "unit_ratio": "aandeel, in %",
     "unit_hours": "uren",
-    "unit_money": "geld",
+    "unit_money": "geld, in €",
     "filter": "Welke leads tellen",
     "used_by": "Gebruikt door",
     "description": "Omschrijving",
@@ -262,23 +321,265 @@ NL: dict[str, str] = {
     "files_unreadable": "Sommige versies konden niet gelezen worden:",
     "older_changes": "{n} oudere wijzigingen staan hier niet: zie het {changelog}, of {command}",
     "earlier_changes": "Eerdere wijzigingen",
+    "approved_by": "goedgekeurd door {names}",
+    "merged_by": "samengevoegd door {name}",
+    "added_summary": "{list} toegevoegd",
+    "kinds_Workspace": "werkruimte|werkruimten",
+    "kinds_Team": "team|teams",
+    "kinds_Role": "rol|rollen",
+    "kinds_Stage": "fase|fasen",
+    "kinds_Term": "begrip|begrippen",
+    "kinds_Kpi": "KPI|KPI's",
+    "kinds_Agreement": "afspraak|afspraken",
+    "kinds_Ritual": "overleg|overleggen",
+    "kinds_Questionnaire": "vragenlijst|vragenlijsten",
+    "kinds_Assessment": "meting|metingen",
+    "status_page": "Stand van zaken",
+    "status_title": "Stand van zaken",
+    "value": "Waarde",
+    "result": "Resultaat",
+    "as_of": "Per {at}. Nieuwste gegevens: {fresh} ({events} gebeurtenissen in de opslag).",
+    "as_of_empty": "Per {at}. De gebeurtenissenopslag bevat nog geen gebeurtenissen.",
+    "numbers_off": "Geen cijfers: {why}.",
+    "numbers_disabled": "de wiki is gebouwd zonder de gebeurtenissenopslag",
+    "numbers_failed": "de gebeurtenissenopslag kon niet gelezen worden ({error})",
+    "status_link": "De waarde van elke toezegging bij het bouwen staat op de pagina {page}.",
+    "agreement_status": "Geheel: {status}",
+    "waiting_leads": "Wachtende leads",
+    "lead_id": "Lead",
+    "waiting": "Wacht al",
+    "more_waiting": "Nog {n} leads wachten.",
+    "no_commitments_in_force": "Er is geen afspraak van kracht.",
+    "reports": "Maandrapporten",
+    "reports_section": "Rapporten",
+    "report": "Rapport",
+    "reports_intro": "Het pakket voor het gezamenlijke maandoverleg, één per maand.",
+    "combined_band": "Gezamenlijke fase nu: {stage} (score {score}, {date}).",
+    "gaps": "Waar de teams het oneens zijn",
+    "gaps_intro": "Per stelling de hoogste teamscore min de laagste, grootste eerst: de "
+    "gesprekken voor het volgende gezamenlijke overleg.",
+    "gaps_none": "De teams gaven elke stelling dezelfde score.",
+    "statement": "Stelling",
+    "gap": "Verschil",
+    "advice": "Wat nu te doen",
+    "advice_stage": "De samenwerking is {stage}. Om {target} te worden:",
+    "advice_none": "Nog geen fase. Om {target} te worden:",
+    "advice_top": "De samenwerking is {stage}, de laatste fase. Om dat te blijven:",
+    "advice_open": "Nog open uit eerdere fasen:",
+    "advice_done": "Aanwezig",
+    "advice_missing": "Ontbreekt hier",
 }
 
-LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "nl": NL}
+
+PL: dict[str, str] = {
+    "home": "Start",
+    "funnel": "Lejek",
+    "roles": "Role",
+    "kpis": "Wskaźniki KPI",
+    "glossary": "Słownik",
+    "rituals": "Spotkania",
+    "teams": "Zespoły",
+    "assessment": "Dojrzałość współpracy",
+    "changelog": "Dziennik zmian",
+    "agreements": "Umowy",
+    "relationship_stage": "Etap współpracy",
+    "stage_summary": "{stage}: łączny wynik {score} ({assessment}).",
+    "assessment_of": "ocena z {date}",
+    "no_assessment": "Brak oceny: uruchom `accord assess`, aby ocenić współpracę.",
+    "sla_glance": "SLA w skrócie",
+    "no_active": "Brak aktywnej umowy.",
+    "due_review": "Do przeglądu",
+    "none_due": "Żadna umowa nie wymaga przeglądu.",
+    "recent_changes": "Ostatnie zmiany",
+    "all_changes": "Wszystkie zmiany",
+    "undefined": "Nieokreślony",
+    "defined": "Określony",
+    "aligned": "Uzgodniony",
+    "integrated": "Zintegrowany",
+    "agreement": "Umowa",
+    "commitment": "Zobowiązanie",
+    "commitments": "Zobowiązania",
+    "parties": "Strony",
+    "owners": "Właściciele",
+    "status": "Status",
+    "effective": "Obowiązuje od",
+    "review_by": "Przegląd do",
+    "review_overdue": "Przegląd zaległy",
+    "review_overdue_since": "Przegląd zaległy od {date}",
+    "summary": "Podsumowanie",
+    "by_to": "Kto → komu",
+    "kpi": "KPI",
+    "target": "Cel",
+    "warn": "Próg ostrzeżenia",
+    "period": "Okres",
+    "measured": "Jak jest mierzone",
+    "handoff": "Przekazanie",
+    "handoff_intro": "Marketing przekazuje każdy lead z tymi polami:",
+    "no_holder": "jeszcze nikt",
+    "draft": "szkic",
+    "active": "aktywna",
+    "retired": "wycofana",
+    "per_day": "na dzień",
+    "per_week": "na tydzień kalendarzowy",
+    "per_month": "na miesiąc kalendarzowy",
+    "per_quarter": "na kwartał kalendarzowy",
+    "per_30d": "na kroczące 30 dni",
+    "per_90d": "na kroczące 90 dni",
+    "stage": "Etap",
+    "definition": "Definicja",
+    "hard_criteria": "Kryteria twarde",
+    "soft_criteria": "Kryteria miękkie",
+    "owner": "Właściciel",
+    "max_days": "Maksymalna liczba dni na etapie",
+    "days": "{n} dni",
+    "diagram": "Diagram",
+    "raci": "RACI",
+    "responsible": "Odpowiedzialny",
+    "accountable": "Rozliczany",
+    "consulted": "Konsultowany",
+    "informed": "Informowany",
+    "handoff_by": "Wymagane przez {agreement}",
+    "role": "Rola",
+    "team": "Zespół",
+    "holders": "Pełniący rolę",
+    "responsibilities": "Obowiązki",
+    "raci_matrix": "Macierz RACI",
+    "raci_legend": "R = odpowiedzialny, A = rozliczany, C = konsultowany, I = informowany.",
+    "liaison": "Łącznik między zespołami",
+    "unit": "Jednostka",
+    "unit_count": "liczba leadów",
+    "unit_ratio": "udział, w %",
+    "unit_hours": "godziny",
+    "unit_money": "kwota, w €",
+    "filter": "Liczone leady",
+    "used_by": "Używany przez",
+    "description": "Opis",
+    "aliases": "Inne nazwy",
+    "cadence": "Częstotliwość",
+    "weekly": "co tydzień",
+    "biweekly": "co dwa tygodnie",
+    "monthly": "co miesiąc",
+    "quarterly": "co kwartał",
+    "attendees": "Uczestnicy",
+    "purpose": "Cel",
+    "agenda": "Agenda",
+    "lead": "Kierownik",
+    "members": "Członkowie",
+    "name": "Imię i nazwisko",
+    "email": "E-mail",
+    "git": "Login w Git",
+    "score_over_time": "Wynik zespołów w czasie",
+    "chart_lines": "Linie, po kolei: {names}.",
+    "date": "Data",
+    "combined": "Łącznie",
+    "statements": "Stwierdzenia",
+    "bands": "Etapy",
+    "score_range": "Wynik {low}–{high}",
+    "notes": "Uwagi",
+    "score": "Wynik",
+    "change_history": "Historia zmian",
+    "history_unavailable": "Historia niedostępna: {note}",
+    "history_incomplete": "Historia niepełna: {note}",
+    "not_committed": "Jeszcze niezatwierdzone (commit).",
+    "uncommitted_changes": "Plik {file} ma zmiany, które nie zostały jeszcze zatwierdzone.",
+    "no_changes": "Brak zapisanych zmian.",
+    "pr": "PR {pr}",
+    "edit_source": "Źródło",
+    "commits_total": "Liczba commitów zmieniających umowy: {n}.",
+    "files_unreadable": "Niektórych wersji nie udało się odczytać:",
+    "older_changes": "Starsze zmiany ({n}) nie są tu wymienione: zobacz {changelog} albo uruchom "
+    "{command}",
+    "earlier_changes": "Wcześniejsze zmiany",
+    "approved_by": "zatwierdzili: {names}",
+    "merged_by": "scalił(a): {name}",
+    "added_summary": "Dodano: {list}",
+    "kinds_Workspace": "przestrzeń robocza|przestrzenie robocze|przestrzeni roboczych",
+    "kinds_Team": "zespół|zespoły|zespołów",
+    "kinds_Role": "rola|role|ról",
+    "kinds_Stage": "etap|etapy|etapów",
+    "kinds_Term": "pojęcie|pojęcia|pojęć",
+    "kinds_Kpi": "KPI|KPI|KPI",
+    "kinds_Agreement": "umowa|umowy|umów",
+    "kinds_Ritual": "spotkanie|spotkania|spotkań",
+    "kinds_Questionnaire": "kwestionariusz|kwestionariusze|kwestionariuszy",
+    "kinds_Assessment": "ocena|oceny|ocen",
+    "status_page": "Stan",
+    "status_title": "Stan",
+    "value": "Wartość",
+    "result": "Wynik",
+    "as_of": "Stan na {at}. Najnowsze dane: {fresh} (zdarzeń w magazynie: {events}).",
+    "as_of_empty": "Stan na {at}. Magazyn zdarzeń jest jeszcze pusty.",
+    "numbers_off": "Brak liczb: {why}.",
+    "numbers_disabled": "wiki zbudowano bez magazynu zdarzeń",
+    "numbers_failed": "nie udało się odczytać magazynu zdarzeń ({error})",
+    "status_link": "Wartość każdego zobowiązania w chwili budowania jest na stronie {page}.",
+    "agreement_status": "Całość: {status}",
+    "waiting_leads": "Oczekujące leady",
+    "lead_id": "Lead",
+    "waiting": "Czas oczekiwania",
+    "more_waiting": "Oczekujących leadów więcej: {n}.",
+    "no_commitments_in_force": "Żadna umowa nie obowiązuje.",
+    "reports": "Raporty miesięczne",
+    "reports_section": "Raporty",
+    "report": "Raport",
+    "reports_intro": "Materiały na wspólne spotkanie miesięczne, jeden na miesiąc.",
+    "combined_band": "Łączny etap teraz: {stage} (wynik {score}, {date}).",
+    "gaps": "Gdzie zespoły się różnią",
+    "gaps_intro": "Dla każdego stwierdzenia najwyższy wynik zespołu minus najniższy, od "
+    "największej różnicy: tematy na następne wspólne spotkanie.",
+    "gaps_none": "Zespoły oceniły każde stwierdzenie tak samo.",
+    "statement": "Stwierdzenie",
+    "gap": "Różnica",
+    "advice": "Co dalej",
+    "advice_stage": "Współpraca jest na etapie: {stage}. Aby przejść do etapu {target}:",
+    "advice_none": "Brak etapu. Aby przejść do etapu {target}:",
+    "advice_top": "Współpraca jest na etapie: {stage}, ostatnim. Aby go utrzymać:",
+    "advice_open": "Wciąż otwarte z wcześniejszych etapów:",
+    "advice_done": "Jest",
+    "advice_missing": "Brakuje tutaj",
+}
+
+LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "nl": NL, "pl": PL}
 
 
 class Labels:
     """Labels of one language, English where that language has none."""
 
     def __init__(self, language: str) -> None:
-        self.language = language if language in LANGUAGES else "en"
-        self._table = LANGUAGES.get(language.split("-")[0].lower(), EN)
+        short = language.split("-")[0].lower()
+        self.language = short if short in LANGUAGES else "en"
+        self._table = LANGUAGES.get(short, EN)
 
     def __call__(self, key: str, **values: object) -> str:
         template = self._table.get(key) or EN[key]
         return template.format(**values) if values else template
 
+    def date(self, day: dt.date) -> str:
+        """`day` as the language writes it: "18 November 2026", "18 november 2026",
+        "18 listopada 2026" (`accord.present.format_date`)."""
+        return format_date(day, self.language)
+
+    def count(self, key: str, n: int) -> str:
+        """``3 agreements``: `n` with the right form of label `key` (forms split by ``|``:
+        singular|plural, or for Polish singular|2–4|5 and more)."""
+        forms = self(key).split("|")
+        return f"{n:,} {forms[plural_form(self.language, n, len(forms))]}"
+
+
+def plural_form(language: str, n: int, forms: int) -> int:
+    """Which of `forms` word forms goes with the number `n` (CLDR's integer rules)."""
+    if forms < 2:
+        return 0
+    if language == "pl" and forms >= 3:
+        if n == 1:
+            return 0
+        if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+            return 1
+        return 2
+    return 0 if n == 1 else 1
+
 
 def labels(language: str) -> Labels:
-    """The labels for a Workspace ``language`` (``en``, ``nl``; others fall back to English)."""
+    """The labels for a Workspace ``language`` (``en``, ``nl``, ``pl``; others fall back to
+    English)."""
     return Labels(language)

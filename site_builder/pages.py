@@ -7,6 +7,11 @@
 * ``agreements/<id>.md`` — one page per agreement;
 * ``funnel.md``, ``roles.md``, ``kpis.md``, ``glossary.md``, ``rituals.md``,
   ``teams.md``, ``assessment.md`` — one page per kind;
+* ``status.md`` — each commitment's value, target and status as of the build,
+  when the build tried the event store (`site_builder._numbers`); the home page's
+  SLA table shows the same numbers;
+* ``reports/<YYYY-MM>.md`` and ``reports/index.md`` — the monthly pack
+  (`accord.report`), when the build read the store;
 * ``changelog.md`` — every change to any document, newest first: the newest
   `CHANGELOG_LIMIT` commits as Markdown with links to the entities' pages,
   the older ones under "Earlier changes" as one raw HTML block (entity names
@@ -34,6 +39,7 @@ from accord.domain.workspace import Workspace
 from accord.history import History
 from accord.present import describe_measure
 from site_builder._changes import Defer
+from site_builder._numbers import Numbers
 from site_builder._pages_common import Ctx
 from site_builder._pages_kinds import (
     _assessment,
@@ -46,6 +52,7 @@ from site_builder._pages_kinds import (
     pictures,
 )
 from site_builder._pages_main import agreement_page, changelog_page, home_page
+from site_builder._pages_status import STATUS_PAGE, status_page
 from site_builder.i18n import labels
 
 __all__ = [
@@ -118,6 +125,8 @@ def generate_pages(
     today: dt.date,
     intro: str | None = None,
     defer: Defer | None = None,
+    numbers: Numbers | None = None,
+    reports: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Every generated page of the wiki.
 
@@ -132,12 +141,17 @@ def generate_pages(
             written into its page: ``defer(render)`` is called with a function
             that writes it and returns the line to put in its place (the MkDocs
             plugin renders the lists in another process meanwhile).
+        numbers: the build's evaluation (`site_builder._numbers.read_numbers`): the
+            Status page and the home page's numbers, or one line saying why there are
+            none. ``None``: no Status page and no numbers (nothing said).
+        reports: report pages (`site_builder._pages_reports.report_pages`), added as
+            they are.
 
     Returns:
         Relative page path (``agreements/<id>.md``) → Markdown text.
     """
     lab = labels(ws.settings.language)
-    ctx = Ctx(ws, history, lab, today, HISTORY_LIMIT, CHANGELOG_LIMIT, defer=defer)
+    ctx = Ctx(ws, history, lab, today, HISTORY_LIMIT, CHANGELOG_LIMIT, defer=defer, numbers=numbers)
     pages: dict[str, str] = {"index.md": home_page(ctx, intro)}
     for agreement in sorted(ws.agreements.values(), key=lambda a: a.id):
         pages[f"agreements/{agreement.id}.md"] = agreement_page(ctx, agreement)
@@ -148,5 +162,8 @@ def generate_pages(
     pages["rituals.md"] = _rituals(ctx)
     pages["teams.md"] = _teams(ctx)
     pages["assessment.md"] = _assessment(ctx)
+    if numbers is not None:
+        pages[STATUS_PAGE] = status_page(ctx)
+    pages.update(reports or {})
     pages["changelog.md"] = changelog_page(ctx)
     return {path: FRONT_MATTER + body.rstrip() + "\n" for path, body in pages.items()}

@@ -2,7 +2,9 @@
 
 Thin on purpose: `site_builder.pages` writes the Markdown, this module only
 
-* loads the workspace and its git history once per build (`on_config`),
+* loads the workspace and its git history once per build, and evaluates every
+  commitment once as of the build's instant (`on_config`, `site_builder._numbers`;
+  without a reachable store the pages say so and the build passes),
 * adds the pages with `File.generated`, each with its edit link pointing at
   its YAML source, and a small stylesheet (`on_files`),
 * leaves the pages' raw HTML history lists out of their Markdown
@@ -41,7 +43,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
@@ -50,9 +52,12 @@ from accord.domain.clock import Clock, system_now, today_in
 from accord.domain.workspace import Workspace
 from accord.history import History, entity_history
 from site_builder._lists import Lists, Render
+from site_builder._numbers import Numbers, read_numbers
+from site_builder._pages_reports import report_pages
 from site_builder._sanitize import sanitize_html
 from site_builder.build import _SITE_DIR_OPTION, SiteError, check_out_dir, mark_out_dir
 from site_builder.config import AccordConfig
+from site_builder.i18n import labels
 from site_builder.pages import generate_pages, generate_pictures, page_sources
 
 __all__ = ["AccordPlugin", "STYLESHEET"]
@@ -67,6 +72,18 @@ _CSS = """\
 .accord-badge--draft { color: #6d6d6d; }
 .accord-badge--retired { color: #6d6d6d; text-decoration: line-through; }
 .accord-badge--overdue { color: #fff; background: #c62828; border-color: #c62828; }
+.md-typeset p:has(> a#raci-table) + .md-typeset__scrollwrap :is(th, td) { min-width: 0; }
+.md-typeset p:has(> a#raci-table) + .md-typeset__scrollwrap :is(th, td),
+.md-typeset p:has(> a#raci-table) + table :is(th, td) { padding: .5em .55em; min-width: 0; }
+.md-typeset p:has(> a#raci-table) + .md-typeset__scrollwrap :is(th, td):not(:first-child),
+.md-typeset p:has(> a#raci-table) + table :is(th, td):not(:first-child) { text-align: center; }
+.md-typeset:has(a#numbers) table:not([class]) :is(th, td) { min-width: 0; padding: .6em .7em; }
+.accord-status { font-weight: 600; }
+.accord-status--breached { color: #c62828; }
+.accord-status--at_risk { color: #b26a00; }
+.accord-status--on_track { color: #1565c0; }
+.accord-status--met { color: #2e7d32; }
+.accord-status--no_data { color: #6d6d6d; font-weight: 400; }
 """
 
 
@@ -82,7 +99,15 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         self.tokens: dict[str, list[str]] = {}  # page → placeholders of its history lists
         self.lists: Lists | None = None
         self.clock: Clock = system_now
-        """Today's date for review badges comes from it (`build_site` hands its own)."""
+        """The build's instant: review badges, the Status page's numbers and the reports
+        are as of ``clock()`` (`build_site` hands its own)."""
+        self.store_url: str | None = None
+        """The event store to read (``--store``); None: ``ACCORD_STORE``, else the
+        Workspace's choice (`accord.store.open_store`)."""
+        self.use_store: bool = True
+        """False: build without numbers (``--no-store``); the plugin option ``store``
+        can switch them off as well."""
+        self.numbers: Numbers | None = None
 
     # --- hooks ---------------------------------------------------------------
 
@@ -99,6 +124,15 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         _theme_language(config, self.workspace.settings.language)
         self.history = entity_history(root)
         _report(self.history, strict=self.config.strict_history)
+        self._close_numbers()
+        self.numbers = read_numbers(  # once per build, as of the build's instant
+            self.workspace,
+            self.clock,
+            url=self.store_url,
+            enabled=self.use_store and self.config.store,
+        )
+        if self.numbers.why is not None and self.numbers.why != "disabled":
+            log.info(f"no numbers on the wiki: {self.numbers.why}")
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config
@@ -120,8 +154,19 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             renders[token] = render
             return token
 
+        lab = labels(ws.settings.language)
+        try:
+            reports = report_pages(ws, self.numbers, self.history, lab, self.clock, root=ws.root)
+        finally:
+            self._close_numbers(keep=True)
         pages = generate_pages(
-            ws, self.history, today=today_in(ws.tz, self.clock), intro=intro, defer=defer
+            ws,
+            self.history,
+            today=today_in(ws.tz, self.clock),
+            intro=intro,
+            defer=defer,
+            numbers=self.numbers,
+            reports=reports,
         )
         self.lists = Lists(renders)
         sources = page_sources(ws)
@@ -152,6 +197,24 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
                 File.generated(config, STYLESHEET, content=_CSS, inclusion=InclusionLevel.INCLUDED)
             )
         return files
+
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        """The sections of generated pages by their names in the workspace's language
+        (MkDocs calls a folder's section by the folder's name: "Agreements", "Reports")."""
+        if not self.config.enabled or self.workspace is None:
+            return None
+        lab = labels(self.workspace.settings.language)
+        names = {"agreements/": lab("agreements"), "reports/": lab("reports_section")}
+        for item in nav.items:
+            if not isinstance(item, Section) or not item.children:
+                continue
+            uris = [getattr(getattr(c, "file", None), "src_uri", "") for c in item.children]
+            for folder, name in names.items():
+                if all(u in self.generated and u.startswith(folder) for u in uris):
+                    item.title = name
+        return nav
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -191,10 +254,19 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         mark_out_dir(Path(config.site_dir))
         self.workspace = None
         self.history = None
+        self._close_numbers()
         self._close_lists()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._close_numbers()
         self._close_lists()
+
+    def _close_numbers(self, *, keep: bool = False) -> None:
+        """Release the store; with `keep` the evaluation stays for the pages."""
+        if self.numbers is not None:
+            self.numbers.close()
+            if not keep:
+                self.numbers = None
 
     def _close_lists(self) -> None:
         self.tokens = {}

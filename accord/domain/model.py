@@ -10,6 +10,9 @@ written as text are parsed into typed values by `accord.domain.units`.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import sys
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -66,8 +69,10 @@ class Strict(BaseModel):
         extra="forbid",
         strict=True,
         frozen=True,
-        use_attribute_docstrings=True,
         populate_by_name=False,
+        # Built at the end of this module, once `_document_fields` has given every
+        # field its docstring (pydantic's `use_attribute_docstrings`, done faster).
+        defer_build=True,
     )
 
 
@@ -85,6 +90,77 @@ class Calendar(Strict):
     """Working hours as "HH:MM-HH:MM" in the local zone (default "09:00-17:00")."""
     holidays: list[Date] = Field(default_factory=list)
     """Dates (YYYY-MM-DD) on which nobody works; business-clock deadlines skip them."""
+
+
+# --- Alerts (the Workspace's `alerts:` section, docs/alerts.md) ---------------------
+
+ENV_NAME_PATTERN = r"^[A-Z_][A-Z0-9_]*$"
+"""The name of an environment variable: capitals, digits and '_', not starting with a digit."""
+
+AlertEvent = Literal["at_risk", "breached", "recovered", "due", "missed", "review", "escalation"]
+ALERT_EVENTS: tuple[AlertEvent, ...] = (
+    "at_risk",
+    "breached",
+    "recovered",
+    "due",
+    "missed",
+    "review",
+    "escalation",
+)
+
+
+class AlertChannel(Strict):
+    """A place alerts go to. Its address is a secret: it is read from an environment
+    variable named here, never written in the YAML."""
+
+    url_env: str
+    """Name of the environment variable holding the address: an https webhook that takes
+    Slack-style JSON (Slack, Mattermost, Rocket.Chat…) or an apprise URL (msteams://,
+    ntfy://, mailto://…)."""
+    format: Literal["auto", "slack", "apprise"] = "auto"
+    """How to send: slack posts Slack-style JSON to the address, apprise hands it to
+    apprise; auto (the default) posts JSON to http(s) addresses and uses apprise for the
+    others."""
+
+
+class AlertRoute(Strict):
+    """Which alerts go to which channels."""
+
+    events: list[AlertEvent] = Field(default_factory=lambda: list(ALERT_EVENTS))
+    """at_risk, breached, recovered, due (a lead at 75% of its time), missed, review,
+    escalation; default: all."""
+    channels: list[Id]
+    """Channel names (keys of alerts.channels)."""
+    agreements: list[Id] = Field(default_factory=list)
+    """Only alerts about these agreements (default: every agreement)."""
+
+
+class Escalation(Strict):
+    """A breach still open after some working hours also goes to the accountable role."""
+
+    after: Duration
+    """Working hours a commitment stays breached, or a lead stays past its deadline,
+    before the alert is escalated, e.g. "8h"."""
+    roles: dict[Id, Id] = Field(default_factory=dict)
+    """Role id → channel name: the channel of each role that may be accountable (the
+    KPI's owner, else the agreement's owners)."""
+
+
+class Alerts(Strict):
+    """What `accord watch` sends, and where (docs/alerts.md)."""
+
+    channels: dict[Id, AlertChannel] = Field(default_factory=dict)
+    """Channel name → how to reach it."""
+    routes: list[AlertRoute] = Field(default_factory=list)
+    """Which events go to which channels (an alert may match several routes)."""
+    escalation: Escalation | None = None
+    """Escalate breaches still open after a number of working hours."""
+    quiet_hours: bool = False
+    """Hold alerts outside the calendar's working hours and send them at the next
+    opening (default: off, alerts go out at once)."""
+    due_at: Annotated[float, Field(gt=0, lt=1)] = 0.75
+    """Share of a lead's allowed time after which it is reported as about to miss
+    (default 0.75)."""
 
 
 class WorkspaceDoc(Strict):
@@ -105,6 +181,12 @@ class WorkspaceDoc(Strict):
     """Web address of the repository, for links to commits and pull requests."""
     description: str | None = None
     """A sentence about the workspace for the wiki's home page."""
+    site_url: str | None = None
+    """Web address of the published wiki (e.g. https://wiki.example.com/sla/), for deep
+    links from alerts to a commitment's page."""
+    alerts: Alerts | None = None
+    """Where `accord watch` sends its alerts: channels, routes, escalation, quiet hours
+    (docs/alerts.md)."""
 
 
 # --- Teams and roles -----------------------------------------------------
@@ -557,3 +639,49 @@ KINDS: dict[str, type[Strict]] = {
     "Questionnaire": Questionnaire,
     "Assessment": Assessment,
 }
+
+
+def _field_docstrings(body: list[ast.stmt]) -> dict[str, str]:
+    """The docstrings of a class body's fields: a string right after ``name: type``."""
+    found: dict[str, str] = {}
+    for before, stmt in zip(body, body[1:], strict=False):
+        if (
+            isinstance(before, ast.AnnAssign)
+            and isinstance(before.target, ast.Name)
+            and isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            found[before.target.id] = inspect.cleandoc(stmt.value.value)
+    return found
+
+
+def _document_fields() -> None:
+    """Give every model's fields their docstrings as descriptions (the JSON Schema's and
+    the wiki's field help), as pydantic's ``use_attribute_docstrings`` does, then build
+    the models' schemas in the order they are defined.
+
+    Pydantic would find each class's source on its own — for 27 classes, through the
+    call stack, a tokenizer and two parses each: 40 ms of every command's start-up.
+    Here the module is parsed once, before any schema is built (`Strict` defers the
+    building to here), so the schemas carry the same descriptions. Without the source
+    (a frozen build) the fields have no description, as with pydantic.
+    """
+    try:
+        tree = ast.parse(inspect.getsource(sys.modules[__name__]))
+    except (OSError, TypeError):  # pragma: no cover - no source to read
+        tree = ast.Module(body=[], type_ignores=[])
+    docs = {
+        node.name: _field_docstrings(node.body)
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    for model in [v for v in globals().values() if isinstance(v, type) and issubclass(v, Strict)]:
+        found = docs.get(model.__name__, {})
+        for name, info in model.model_fields.items():
+            if info.description is None and name in found:
+                info.description = found[name]
+        model.model_rebuild()
+
+
+_document_fields()

@@ -12,6 +12,10 @@ Provides:
   (docs/reference/metrics.md).
 * `uncommitted_files(root)` — agreement files with changes git has not committed.
 * `pr_url` / `commit_url` — links for a commit given the Workspace's ``repo_url``.
+* `parse_pr`, `parse_approvers`, `parse_title` — what a commit message says: the
+  pull request, who approved it (``Reviewed-by:`` / ``Approved-by:`` trailers; a
+  GitHub merge commit's author merged it), and the change's title without the
+  pull request number (`Commit.title`, `Commit.approvers`, `Commit.merged_by`).
 
 How (`accord.history._walk`): one ``git log --first-parent --raw -z`` over the
 folder lists every change; while git is still writing it, one
@@ -31,7 +35,15 @@ and a ``note`` that says why and how to fix it; a shallow clone is flagged with
 escaping them is the caller's job.
 """
 
-from accord.history._commits import Commit, History, commit_url, parse_pr, pr_url
+from accord.history._commits import (
+    Commit,
+    History,
+    commit_url,
+    parse_approvers,
+    parse_pr,
+    parse_title,
+    pr_url,
+)
 from accord.history._entities import entity_history, files_at, uncommitted_files
 from accord.history.diff import EntityKey, FieldChange
 
@@ -43,7 +55,9 @@ __all__ = [
     "commit_url",
     "entity_history",
     "files_at",
+    "parse_approvers",
     "parse_pr",
+    "parse_title",
     "pr_url",
     "uncommitted_files",
 ]

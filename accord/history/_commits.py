@@ -1,7 +1,8 @@
 """The results of `accord.history`: `Commit`, `History` and their links.
 
-`parse_pr` finds the pull/merge request a commit message names; `pr_url` and
-`commit_url` link a commit given the Workspace's ``repo_url``.
+`parse_pr` finds the pull/merge request a commit message names; `parse_approvers`
+who approved the change (``Reviewed-by:`` / ``Approved-by:`` trailers); `pr_url`
+and `commit_url` link a commit given the Workspace's ``repo_url``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ class Commit:
         author_date: when the change was written (author date).
         changes: field changes per entity; empty when the commit touched the files
             without changing any entity (comments, formatting).
+        approvers: who approved the change, by name, from the message's
+            ``Reviewed-by:`` / ``Approved-by:`` trailers (`parse_approvers`), verbatim.
+        title: what the change is called: the subject without the pull request it
+            names (``Raise the target (#12)`` → ``Raise the target``); for a GitHub
+            merge commit (``Merge pull request #12 from …``) the pull request's title
+            that GitHub writes as the body's first line.
+        merged_by: the author of a GitHub merge commit (who merged the pull request);
+            ``None`` for any other commit.
     """
 
     sha: str
@@ -39,10 +48,58 @@ class Commit:
     pr: str | None = None
     author_date: datetime | None = None
     changes: dict[EntityKey, list[FieldChange]] = field(default_factory=dict, compare=False)
+    approvers: tuple[str, ...] = ()
+    title: str = ""
+    merged_by: str | None = None
 
     @property
     def short_sha(self) -> str:
         return self.sha[:7]
+
+    @property
+    def headline(self) -> str:
+        """`title`, or the subject when the commit has none."""
+        return self.title or self.subject
+
+
+def parse_approvers(body: str) -> tuple[str, ...]:
+    """The people a commit message's trailers name as approvers, in order, once each.
+
+    ``Reviewed-by: Femke de Vries <femke@x>`` and ``Approved-by: Ruben Visser`` give
+    ``("Femke de Vries", "Ruben Visser")``; the e-mail address is left out, and a
+    trailer with only an address gives the address.
+    """
+    found: list[str] = []
+    for m in _APPROVER.finditer(body):
+        name = m.group("name").strip() or (m.group("email") or "").strip()
+        if name and name not in found:
+            found.append(name)
+    return tuple(found)
+
+
+_APPROVER = re.compile(
+    r"^[ \t]*(?:reviewed|approved)-by[ \t]*:[ \t]*(?P<name>[^<\n]*?)[ \t]*"
+    r"(?:<(?P<email>[^>\n]*)>)?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_GITHUB_MERGE = re.compile(r"^Merge pull request #([0-9]+) from (\S+)")
+_SUBJECT_PR = re.compile(r"\s*\((?:#[0-9]+|![0-9]+)\)\s*$")
+
+
+def parse_title(subject: str, body: str = "") -> tuple[str, bool]:
+    """(what the change is called, whether it is a GitHub merge commit).
+
+    The pull request a subject ends with (``(#12)``, ``(!5)``) is left out, since it
+    is shown beside the title; a GitHub merge commit is called by the pull request's
+    title (the body's first line), else ``Merge pull request from <branch>``.
+    """
+    merge = _GITHUB_MERGE.match(subject)
+    if merge is not None:
+        first = next((line.strip() for line in body.splitlines() if line.strip()), "")
+        if first and not _APPROVER.match(first):
+            return first, True
+        return f"Merge pull request from {merge.group(2)}", True
+    return _SUBJECT_PR.sub("", subject) or subject, False
 
 
 def parse_pr(subject: str, body: str = "") -> str | None:

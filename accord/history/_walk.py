@@ -22,7 +22,7 @@ from typing import Any
 
 from accord.domain.errors import HistoryError, LoadError
 from accord.history._cache import Versions, load, save
-from accord.history._commits import Commit, History, parse_pr
+from accord.history._commits import Commit, History, parse_approvers, parse_pr, parse_title
 from accord.history._git import Blobs, Change, Repo, is_agreement, is_regular, read_log
 from accord.history.diff import EntityKey, FieldChange, diff_snapshots, entity_key
 from accord.loading import MAX_BYTES, decode, parse_documents, quick_documents
@@ -216,6 +216,7 @@ def _step(
 
 def _commit(header: list[str], changes: dict[EntityKey, list[FieldChange]]) -> Commit:
     full, committed, authored, author, email, subject, body = header
+    title, merge = parse_title(subject, body)
     return Commit(
         sha=full,
         date=datetime.fromisoformat(committed.strip()),
@@ -225,4 +226,7 @@ def _commit(header: list[str], changes: dict[EntityKey, list[FieldChange]]) -> C
         pr=parse_pr(subject, body),
         author_date=datetime.fromisoformat(authored.strip()),
         changes=changes,
+        approvers=parse_approvers(body),
+        title=title,
+        merged_by=author if merge else None,
     )

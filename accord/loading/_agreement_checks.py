@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -86,7 +87,58 @@ class AgreementChecks:
             self.problems.append(doc.problem(path, f"{label}: {exc}"))
             return None
 
+    def _check_alerts(self, ws: Workspace) -> None:
+        """The Workspace's ``site_url`` and ``alerts:`` section (docs/alerts.md): channel
+        names that resolve, environment variable names (never an address: secrets stay
+        out of the YAML, and out of this message), roles and agreements that exist."""
+        doc = ws.sources[("Workspace", "workspace")]
+        site = ws.settings.site_url
+        if site is not None and not re.match(r"^https?://[^\s/]+", site):
+            self.problems.append(
+                doc.problem(
+                    ("site_url",),
+                    f"site_url '{clip(site)}' is not a web address; write the published "
+                    "wiki's address, e.g. https://wiki.example.com/sla/",
+                )
+            )
+        alerts = ws.settings.alerts
+        if alerts is None:
+            return
+        for name, channel in alerts.channels.items():
+            env = channel.url_env
+            if re.match(m.ENV_NAME_PATTERN, env):
+                continue
+            what = (
+                "an address, not the name of an environment variable: put the address in "
+                "an environment variable and name the variable here (secrets never go in "
+                "the YAML)"
+                if "://" in env or "@" in env
+                else "not the name of an environment variable (capital letters, digits and "
+                "'_', not starting with a digit), e.g. ACCORD_SLACK_SALES"
+            )
+            self.problems.append(
+                doc.problem(
+                    ("alerts", "channels", name, "url_env"),
+                    f"alerts.channels.{name}.url_env is {what}",
+                )
+            )
+        for i, route in enumerate(alerts.routes):
+            for j, name in enumerate(route.channels):
+                self._ref(
+                    doc, ("alerts", "routes", i, "channels", j), name, "channel", alerts.channels
+                )
+            for j, ident in enumerate(route.agreements):
+                self._ref(
+                    doc, ("alerts", "routes", i, "agreements", j), ident, "agreement", ws.agreements
+                )
+        if alerts.escalation is not None:
+            for role, name in alerts.escalation.roles.items():
+                path: NodePath = ("alerts", "escalation", "roles", role)
+                self._ref(doc, path, role, "role", ws.roles, key=True)
+                self._ref(doc, path, name, "channel", alerts.channels)
+
     def _check_agreements(self, ws: Workspace) -> None:
+        self._check_alerts(ws)
         for agreement in ws.agreements.values():
             doc = ws.sources[("Agreement", agreement.id)]
             first_party: dict[str, int] = {}

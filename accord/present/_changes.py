@@ -1,4 +1,4 @@
-"""A change to the agreements in the domain's words, in the workspace's language (en, nl).
+"""A change to the agreements in the domain's words, in the workspace's language (en, nl, pl).
 
 `ChangeWords` turns one `accord.history.FieldChange` of one entity into a line a
 team lead reads: "SQL volume target raised from 100 to 120 a month (+20%)",
@@ -18,7 +18,7 @@ stages by their glossary term, commitments by their id in words ("sql-volume" �
 Lines are plain text on one line (no control characters); escaping them for
 Markdown or HTML is the caller's job. Numbers, targets and statuses come from
 `accord.present._format`, so the vocabulary stays one. The phrases of each
-language are the tables `EN` and `NL` below (``key = template``; an indented
+language are the tables `EN`, `NL` and `PL` below (``key = template``; an indented
 line continues the one above); a key missing from a language reads in English.
 """
 
@@ -37,6 +37,7 @@ from accord.history import EntityKey, FieldChange
 from accord.history.diff import format_value as plain_value
 from accord.metrics import CommitmentResult
 from accord.present._format import STATUS_LABEL, format_target, format_value
+from accord.present._names import human_title, id_words
 
 
 def _table(text: str) -> dict[str, str]:
@@ -468,7 +469,190 @@ months = januari februari maart april mei juni juli augustus september oktober n
   december
 """)
 
-_TABLES = {"en": EN, "nl": NL}
+_DATE_MONTHS = {
+    "en": EN["months"].split(),
+    "nl": NL["months"].split(),
+    "pl": "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października "
+    "listopada grudnia".split(),
+}
+"""Month names as a date writes them (Polish in the genitive: "18 listopada 2026")."""
+
+
+def format_date(day: dt.date, language: str = "en") -> str:
+    """A date as the language writes it: "18 November 2026" (en), "18 november 2026"
+    (nl), "18 listopada 2026" (pl); any other language as English."""
+    short = (language or "en").split("-")[0].lower()
+    months = _DATE_MONTHS.get(short, _DATE_MONTHS["en"])
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+PL = _table("""
+kind_Workspace = przestrzeń robocza
+kind_Team = zespół
+kind_Role = rola
+kind_Stage = etap
+kind_Term = pojęcie
+kind_Kpi = KPI
+kind_Agreement = umowa
+kind_Ritual = spotkanie
+kind_Questionnaire = kwestionariusz
+kind_Assessment = ocena
+added = dodano: {what}
+removed = usunięto: {what}
+moved = przeniesiono z {old} do {new}
+renamed = zmieniono nazwę z {old} na {new}
+reworded = {field} — nowe brzmienie: {new}
+set = {field} ustawiono na {new}
+dropped = {field} {old} — usunięto
+changed = {field}: zmiana z {old} na {new}
+item_added = {item} — dodano: {value}
+item_removed = {item} — usunięto: {value}
+raised = podniesiono
+lowered = obniżono
+tightened = zaostrzono
+loosened = złagodzono
+nobody = nikt
+target = {c}: cel {how} z {old} do {new}{per}{delta}
+ceiling = {c}: maksimum {how} z {old} do {new}{per}{delta}
+bound_set_min = {c}: ustalono cel: co najmniej {new}{per}
+bound_set_max = {c}: ustalono maksimum: najwyżej {new}{per}
+bound_dropped_min = {c}: usunięto minimum {old}{per}
+bound_dropped_max = {c}: usunięto maksimum {old}{per}
+warn_changed = {c}: próg ostrzeżenia przesunięty z {old} na {new}
+warn_added = {c}: próg ostrzeżenia ustalony na {new}
+warn_removed = {c}: usunięto próg ostrzeżenia {old}
+per_changed = {c}: mierzone teraz {new} (było {old})
+kpi_changed = {c}: mierzone teraz wskaźnikiem {new} (było {old})
+text_changed = {c}: nowe brzmienie: {new}
+by_changed = {c}: zobowiązuje się teraz {new} (było {old})
+to_changed = {c}: zobowiązanie teraz wobec {new} (było {old})
+commitment_added = dodano zobowiązanie {c}: {text} ({target})
+commitment_removed = usunięto zobowiązanie {c} (było {target})
+at_least = co najmniej {v}
+at_most = najwyżej {v}
+between = od {lo} do {hi}
+points = \x20({sign}{n} pkt proc.)
+per_day = \x20dziennie
+per_week = \x20tygodniowo
+per_month = \x20miesięcznie
+per_quarter = \x20kwartalnie
+per_30d = \x20w kroczących 30 dniach
+per_90d = \x20w kroczących 90 dniach
+every_day = na dzień
+every_week = na tydzień kalendarzowy
+every_month = na miesiąc kalendarzowy
+every_quarter = na kwartał kalendarzowy
+every_30d = na kroczące 30 dni
+every_90d = na kroczące 90 dni
+title = tytuł
+name = nazwa
+term = pojęcie
+summary = podsumowanie
+definition = definicja
+description = opis
+purpose = cel
+notes = uwagi
+status = status
+status_draft = szkic
+status_active = aktywna
+status_retired = wycofana
+effective_changed = data obowiązywania przesunięta na {new} (było {old})
+effective_added = obowiązuje od {new}
+effective_removed = usunięto datę obowiązywania {old}
+review_changed = data przeglądu przesunięta na {new} (było {old})
+review_added = data przeglądu ustalona na {new}
+review_removed = usunięto datę przeglądu {old}
+party = strona
+owner_role = rola właściciela
+handoff_field = pole przekazania
+holder_swap = pełniący rolę {old} → {new}
+holder = pełniący rolę
+responsibility = obowiązek
+team_moved = przeniesiono z zespołu {old} do zespołu {new}
+liaison_on = teraz łącznik między zespołami
+liaison_off = już nie łącznik między zespołami
+hard = kryterium twarde
+soft = kryterium miękkie
+order = przeniesiono z pozycji {old} na {new} w lejku
+owner = właściciel
+lead = kierownik
+max_days = maksymalna liczba dni na etapie — {how} z {old} do {new}
+max_days_set = maksymalna liczba dni na etapie ustalona na {new}
+max_days_dropped = usunięto maksimum {old} dni na etapie
+responsible = odpowiedzialny
+accountable = rozliczany
+consulted = konsultowany
+informed = informowany
+member = członek
+member_renamed = {old} nazywa się teraz {new}
+member_git = login Git osoby {who}: {old} → {new}
+member_email = adres e-mail osoby {who}: {old} → {new}
+window_limit = termin
+window_within = okno konwersji
+window_older_than = próg oczekiwania
+window = {what} — {how} z {old} do {new}
+window_set = {what} ustalono na {new}
+window_dropped = usunięto {what} {old}
+clock_business = liczy teraz godziny pracy (było: godziny kalendarzowe)
+clock_calendar = liczy teraz godziny kalendarzowe (było: godziny pracy)
+percentile = teraz {new} percentyl (było {old})
+starts = zegar startuje przy {new} (było {old})
+stops = zegar zatrzymuje się przy {new} (było {old})
+counts = liczy teraz {new} (było {old})
+unit = jednostka
+unit_count = liczba
+unit_ratio = udział
+unit_hours = godziny
+unit_money = kwota
+filter_added = dodano filtr leadów {field} = {new}
+filter_removed = usunięto filtr leadów {field} = {old}
+filter_changed = filtr leadów {field}: {old} → {new}
+hours_business = godzina pracy
+hours_business_n = godzin pracy
+hour = godzina
+hours_n = godzin
+day = dzień
+days_n = dni
+alias = inna nazwa
+attendee = uczestnik
+agenda_item = punkt agendy
+cadence = spotyka się teraz {new} (było {old})
+cadence_weekly = co tydzień
+cadence_biweekly = co dwa tygodnie
+cadence_monthly = co miesiąc
+cadence_quarterly = co kwartał
+language = język
+timezone = strefa czasowa
+work_hours = godziny pracy
+workday = dzień roboczy
+holiday = dzień wolny
+store = magazyn zdarzeń ustawiono na {new}
+repo_url = adres repozytorium ustawiono na {new}
+statement = stwierdzenie
+date = data
+scores = wyniki zespołu {team} {old} → {new}
+working_tree = katalog roboczy
+heading = Zmiany w umowach
+compared = Porównano: {base} → {head}.
+no_changes = Brak zmian w umowach.
+count_added = dodano: {n}
+count_removed = usunięto: {n}
+count_changed = zmieniono: {n}
+new = nowe
+gone = usunięte
+approvals = Wymagane zatwierdzenia
+notes_heading = Uwagi
+impact = Wpływ na wyniki
+of = {v} z {t}
+against = {v}, cel {t}
+week_of = tydzień od {date}
+rolling = {n} dni do {date}
+quarter = {q} kw. {year}
+months = styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad
+  grudzień
+""")
+
+_TABLES = {"en": EN, "nl": NL, "pl": PL}
 
 LANGUAGES = tuple(_TABLES)
 """The languages a change is worded in; any other reads in English."""
@@ -479,6 +663,16 @@ _STATUS_NL = {
     "on_track": "op koers",
     "met": "gehaald",
     "no_data": "geen gegevens",
+}
+_STATUS_WORDS = {
+    "nl": _STATUS_NL,
+    "pl": {
+        "breached": "niedotrzymane",
+        "at_risk": "zagrożone",
+        "on_track": "na dobrej drodze",
+        "met": "dotrzymane",
+        "no_data": "brak danych",
+    },
 }
 
 _PART = re.compile(r"([^.\[\]]+)(?:\[([^\]]*)\])?")
@@ -629,21 +823,16 @@ class Names:
         return found
 
     def _words_of(self, ident: str) -> str:
-        parts = ident.split("-")
-        out: list[str] = []
-        i = 0
-        while i < len(parts):
-            for j in range(len(parts), i, -1):
-                term = self.entity("Term", "-".join(parts[i:j]))
-                word = term.get("term") if term is not None else None
-                if isinstance(word, str) and word.strip():
-                    out.append(word)
-                    i = j
-                    break
-            else:
-                out.append(parts[i])
-                i += 1
-        return " ".join(out)
+        return id_words(ident, self._term)
+
+    def _term(self, ident: str) -> str | None:
+        term = self.entity("Term", ident)
+        word = term.get("term") if term is not None else None
+        return word if isinstance(word, str) and word.strip() else None
+
+    def title(self, ident: str) -> str:
+        """An id as a heading: ``sql-volume`` → "SQL volume" (`human_title`)."""
+        return human_title(ident, self._term)
 
     def commitment(self, agreement: str, ident: str) -> Data | None:
         data = self.entity("Agreement", agreement)
@@ -843,8 +1032,7 @@ class ChangeWords:
     def status(self, status: str) -> str:
         """``✔ met`` / ``✔ gehaald``: a symbol and a word."""
         symbol, word = STATUS_LABEL.get(status, ("?", status.replace("_", " ")))
-        if self.language == "nl":
-            word = _STATUS_NL.get(status, word)
+        word = _STATUS_WORDS.get(self.language, {}).get(status, word)
         return f"{symbol} {word}"
 
     def period(self, start: dt.datetime, end: dt.datetime, per: str, tz: ZoneInfo) -> str:

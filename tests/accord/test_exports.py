@@ -29,6 +29,8 @@ PACKAGES = [
     "accord.scaffold",
     "accord.diagnostic",
     "accord.changes",
+    "accord.alerts",
+    "accord.report",
 ]
 
 

@@ -28,8 +28,10 @@ def test_every_page_exists_with_history(repo: Repo) -> None:
         assert (site / rel / "index.html").is_file(), rel
     sla = Html(article(page(site, "agreements/marketing-sales-sla/")))
     assert "SQL volume target raised from 100 to 120 a month (+20%)" in sla.text
-    assert "Sanne Bakker" in sla.text and "2026-02-01" in sla.text
-    assert "Merge pull request #12 from acme/raise-volume" in sla.text
+    assert "Sanne Bakker" in sla.text and "1 February 2026" in sla.text
+    # a GitHub merge commit: the number once (as the link), and who merged it
+    assert "Merge pull request from acme/raise-volume · PR #12 · merged by Sanne Bakker" in sla.text
+    assert "#12 from" not in sla.text
     assert "https://git.example.com/acme/agreements/pull/12" in sla.links()
     assert "https://git.example.com/acme/agreements/pull/3" in sla.links()
     # the SLA was added in its own commit: that entry says so
@@ -45,7 +47,7 @@ def test_changelog_newest_first_grouped_by_commit(repo: Repo) -> None:
     site = build(repo.root)
     text = Html(article(page(site, "changelog/"))).text
     first, second, third = (
-        text.index("Merge pull request #12"),
+        text.index("Merge pull request from acme/raise-volume"),
         text.index("Add the SLA"),
         text.index("Add the team structure"),
     )
@@ -186,7 +188,7 @@ def test_history_lists_stay_out_of_the_search_index(repo: Repo) -> None:
         if d["location"].startswith("agreements/marketing-sales-sla/")
     )
     # the agreement's own text is indexed, its change-history list is not
-    assert "Change history" in sla and "sql-volume" in sla
+    assert "Change history" in sla and "SQL volume" in sla
     assert "Sanne Bakker" not in sla and "from 100 to 120" not in sla
     # but the history list is on the page, sanitized, where it belongs
     raw = page(site, "agreements/marketing-sales-sla/")
@@ -223,8 +225,8 @@ def test_changelog_keeps_older_commits_as_html(repo: Repo, monkeypatch: pytest.M
     monkeypatch.setattr(pages_module, "CHANGELOG_LIMIT", 1)
     raw = page(build(repo.root), "changelog/")
     text = Html(article(raw)).text
-    assert text.index("Merge pull request #12") < text.index("Earlier changes")
-    assert text.index("Earlier changes") < text.index("Add the SLA (#3)")
+    assert text.index("Merge pull request from acme") < text.index("Earlier changes")
+    assert text.index("Earlier changes") < text.index("Add the SLA · PR #3")
     assert "Add the team structure" in text and "accordblock" not in raw
     assert "https://git.example.com/acme/agreements/pull/3" in Html(article(raw)).links()
 

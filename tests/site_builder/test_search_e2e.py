@@ -59,12 +59,14 @@ def test_search_finds_an_agreement_by_commitment(served: str, chromium_browser: 
         tab = context.new_page()
         tab.goto(served)
         tab.locator("input.md-search__input").click()
-        tab.locator("input.md-search__input").press_sequentially("contact_name", delay=30)
-        result = tab.locator("a.md-search-result__link").first
+        tab.locator("input.md-search__input").press_sequentially("contact name", delay=30)
+        result = tab.locator(
+            'a.md-search-result__link[href*="agreements/marketing-sales-sla"]'
+        ).first
         result.wait_for(timeout=15000)
         result.click()
         tab.wait_for_url("**/agreements/marketing-sales-sla/**", timeout=15000)
-        assert "contact_name" in tab.locator("article").inner_text()
+        assert "Contact name" in tab.locator("article").inner_text()
     finally:
         context.close()
 

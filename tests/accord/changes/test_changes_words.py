@@ -196,7 +196,11 @@ def test_dutch(kind: str, ident: str, path: str, old: Any, new: Any, text: str) 
 
 
 def test_other_languages_read_in_english() -> None:
-    assert words("pl").language == "en" and words("nl-BE").language == "nl"
+    assert (
+        words("de").language == "en"
+        and words("pl").language == "pl"
+        and words("nl-BE").language == "nl"
+    )
     assert said("Role", "head-of-sales", "holders", ["jan"], ["sanne"], "de") == (
         "Holder Jan de Boer → Sanne Bakker"
     )
@@ -240,7 +244,7 @@ def test_ids_in_words_use_the_glossary() -> None:
     names = Names(ENTITIES)
     assert names.words_of("sql-volume") == "SQL volume"
     assert names.words_of("hot-lead-callback") == "hot lead callback"
-    assert names.words_of("mql-to-sql") == "mql to SQL"
+    assert names.words_of("mql-to-sql") == "MQL to SQL"
     assert names.person("jan") == "Jan de Boer" and names.person("nobody") == "nobody"
     assert names.git_handle("sanne") == "sbakker"
 
