@@ -245,12 +245,24 @@ def site() -> None:
     help="Folder for the built site (default: site_dir of mkdocs.yml).",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings (e.g. a shallow clone).")
-def site_build(path: Path, out: Path | None, strict: bool) -> None:
-    """Build the wiki (same as `mkdocs build` with the accord plugin)."""
+@click.option("--store", "store_url", metavar="URL", help="Event store for the wiki's numbers.")
+@click.option("--no-store", is_flag=True, help="Build without numbers (no store is read).")
+def site_build(
+    path: Path, out: Path | None, strict: bool, store_url: str | None, no_store: bool
+) -> None:
+    """Build the wiki (same as `mkdocs build` with the accord plugin); with the store's
+    numbers when it can be read."""
     from site_builder.build import build_site
 
     def action() -> None:
-        built = build_site(path, strict=strict, site_dir=out, now=_clock())
+        built = build_site(
+            path,
+            strict=strict,
+            site_dir=out,
+            now=_clock(),
+            store_url=store_url,
+            use_store=not no_store,
+        )
         click.echo(f"Wiki built in {built}")
 
     _run_mkdocs(action)
@@ -279,13 +291,23 @@ def site_serve(path: Path, dev_addr: str | None, strict: bool) -> None:
     help="Folder to write the Markdown pages into.",
 )
 @click.option("--no-history", is_flag=True, help="Skip reading git history.")
-def site_generate(path: Path, out: Path, no_history: bool) -> None:
-    """Write the wiki's pages as plain Markdown, for any Markdown site builder."""
+@click.option("--store", "store_url", metavar="URL", help="Add the numbers from this event store.")
+def site_generate(path: Path, out: Path, no_history: bool, store_url: str | None) -> None:
+    """Write the wiki's pages as plain Markdown, for any Markdown site builder (numbers
+    only with --store: the pages otherwise depend on the agreements and git alone)."""
     from site_builder.generate import write_pages
 
     ws = _workspace(path)  # exit 1 with the problems when the agreements have errors
-    today = today_in(ws.tz, _clock())
-    written = write_pages(path, out, today=today, with_history=not no_history)
+    clock = _clock()
+    written = write_pages(
+        path,
+        out,
+        today=today_in(ws.tz, clock),
+        with_history=not no_history,
+        now=clock,
+        store_url=store_url,
+        use_store=store_url is not None,
+    )
     pages = sum(1 for file in written if file.suffix == ".md")
     pictures = len(written) - pages
     click.echo(f"Wrote {pages} pages and {pictures} pictures to {out}")

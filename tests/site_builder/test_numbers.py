@@ -80,3 +80,34 @@ def test_store_switched_off(repo: Repo) -> None:
     status = Html(article(page(site, "status/"))).text
     assert "No numbers: the wiki was built without the event store." in status
     assert not (site / "reports").exists()
+
+
+def test_the_command_line_chooses_the_store(repo: Repo, tmp_path: Path) -> None:
+    from testclock import Cli
+
+    from accord.cli import main
+
+    fill_store(repo.root)
+    build(repo.root)  # copies mkdocs.yml
+    off = Cli().invoke(main, ["site", "build", str(repo.root), "--no-store"])
+    assert off.exit_code == 0, off.output
+    assert "No numbers:" in Html(article(page(repo.root / "site", "status/"))).text
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    (repo.root / ".accord" / "funnel.db").rename(elsewhere / "funnel.db")
+    on = Cli().invoke(
+        main, ["site", "build", str(repo.root), "--store", f"sqlite:///{elsewhere}/funnel.db"]
+    )
+    assert on.exit_code == 0, on.output
+    status = Html(article(page(repo.root / "site", "status/"))).text
+    assert "(6 events in the store)" in status
+    out = tmp_path / "md"
+    plain = Cli().invoke(main, ["site", "generate", str(repo.root), "--out", str(out)])
+    assert plain.exit_code == 0 and not (out / "status.md").exists()  # no numbers asked for
+    with_numbers = Cli().invoke(
+        main,
+        ["site", "generate", str(repo.root), "--out", str(out),
+         "--store", f"sqlite:///{elsewhere}/funnel.db"],
+    )  # fmt: skip
+    assert with_numbers.exit_code == 0, with_numbers.output
+    assert "6 events in the store" in (out / "status.md").read_text("utf-8")
