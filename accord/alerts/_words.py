@@ -20,14 +20,14 @@ EN: dict[str, str] = {
     "no_owner": "no owner",
     "due": "{lead} is due in {left}, by {deadline}: {commitment}",
     "missed": "{lead} missed its deadline of {deadline}: {commitment}",
-    "status_worse": "{label}: {commitment} (target {target}); it was {old}",
-    "status_first": "{label}: {commitment} (target {target})",
-    "recovered": "{label}: {commitment} (target {target}); it was {old}",
+    "status_worse": "{label}: {commitment}, target {target}; it was {old}",
+    "status_first": "{label}: {commitment}, target {target}",
+    "recovered": "{label}: {commitment}, target {target}; it was {old}",
     "review": (
         'The agreement "{title}" passed its review date {date}; owners {owners}: review it '
         "together and set a new review_by"
     ),
-    "escalate_status": "Escalation, still breached after {hours}: {commitment} (target {target})",
+    "escalate_status": "Escalation, still breached after {hours}: {commitment}, target {target}",
     "escalate_lead": (
         "Escalation: {lead} is {hours} past its deadline of {deadline} and still waiting: "
         "{commitment}"
@@ -51,6 +51,7 @@ EN: dict[str, str] = {
     "working_hours": "{n} working hour|{n} working hours",
     "minutes": "{n} minute|{n} minutes",
     "hours": "{n} hour|{n} hours",
+    "days": "{n} day|{n} days",
     "open_link": "Open the commitment in the wiki",
     "weekdays": "Mon Tue Wed Thu Fri Sat Sun",
     "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
@@ -64,15 +65,15 @@ NL: dict[str, str] = {
     "no_owner": "geen eigenaar",
     "due": "{lead} moet binnen {left} opgevolgd zijn, uiterlijk {deadline}: {commitment}",
     "missed": "{lead} heeft de deadline van {deadline} gemist: {commitment}",
-    "status_worse": "{label}: {commitment} (doel {target}); was {old}",
-    "status_first": "{label}: {commitment} (doel {target})",
-    "recovered": "{label}: {commitment} (doel {target}); was {old}",
+    "status_worse": "{label}: {commitment}, doel {target}; was {old}",
+    "status_first": "{label}: {commitment}, doel {target}",
+    "recovered": "{label}: {commitment}, doel {target}; was {old}",
     "review": (
         'De afspraak "{title}" is voorbij haar evaluatiedatum {date}; eigenaren {owners}: '
         "bespreek haar samen en zet een nieuwe review_by"
     ),
     "escalate_status": (
-        "Escalatie, na {hours} nog steeds niet gehaald: {commitment} (doel {target})"
+        "Escalatie, na {hours} nog steeds niet gehaald: {commitment}, doel {target}"
     ),
     "escalate_lead": (
         "Escalatie: {lead} is {hours} over de deadline van {deadline} en wacht nog steeds: "
@@ -97,6 +98,7 @@ NL: dict[str, str] = {
     "working_hours": "{n} werkuur|{n} werkuren",
     "minutes": "{n} minuut|{n} minuten",
     "hours": "{n} uur|{n} uur",
+    "days": "{n} dag|{n} dagen",
     "open_link": "Bekijk de afspraak in de wiki",
     "weekdays": "ma di wo do vr za zo",
     "months": "jan feb mrt apr mei jun jul aug sep okt nov dec",
@@ -142,12 +144,15 @@ class AlertWords:
         return (one if n == 1 else many).format(n=text)
 
     def duration(self, hours: float, clock: str) -> str:
-        """Time on a measure's clock: "45 working minutes", "1.5 working hours", "3 hours"
-        (under an hour to the minute, else to the half hour)."""
+        """Time on a measure's clock: "45 working minutes", "1.5 working hours", "3 hours",
+        "9 days" (under an hour to the minute; on the calendar clock from two days on in
+        days, to the half day; else to the half hour)."""
         minutes = max(0, round(hours * 60))
         business = clock == "business"
         if minutes < 60:
             return self._count("working_minutes" if business else "minutes", minutes)
+        if not business and hours >= 48:
+            return self._count("days", round(hours / 12) / 2)
         halves = round(minutes / 30) / 2
         return self._count("working_hours" if business else "hours", halves)
 

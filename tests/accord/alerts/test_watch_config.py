@@ -56,3 +56,14 @@ def test_a_missing_store_is_reported_not_created(world: World) -> None:
     assert result.exit_code == 1
     assert "no event store at" in result.stderr
     assert not (world.root / ".accord" / "funnel.db").exists()
+
+
+def test_long_waits_on_the_calendar_clock_read_in_days() -> None:
+    from accord.alerts._words import AlertWords as Words
+
+    en = Words("en")
+    assert en.duration(46.5, "calendar") == "46.5 hours"
+    assert en.duration(217.5, "calendar") == "9 days"
+    assert en.duration(60, "calendar") == "2.5 days"
+    assert en.duration(60, "business") == "60 working hours"
+    assert Words("nl").duration(217.5, "calendar") == "9 dagen"

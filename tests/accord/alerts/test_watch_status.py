@@ -39,7 +39,7 @@ def test_a_status_change_gives_one_message(world: World, hooks: Hooks) -> None:
     assert len(status) == 1, hooks.texts("/chat")
     assert status[0].startswith(
         "✖ Breached: Sales contacts 95% of hot leads within 4 working hours — this month "
-        "87% (target ≥ 95% (warn 90%)); it was met"
+        "87%, target ≥ 95% (warn 90%); it was met"
     ), status[0]
     # back above the target: "recovered", once
     world.good_month(60)
