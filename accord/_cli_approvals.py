@@ -14,20 +14,12 @@ from typing import NoReturn
 
 import click
 
-from accord.domain.clock import Clock, system_now
-
-
-def _clock() -> Clock:
-    """The clock of the running command: the ``now`` of the context object the CLI (or a
-    test) hands click, else the system clock."""
-    ctx = click.get_current_context(silent=True)
-    now = getattr(ctx.obj if ctx is not None else None, "now", None)
-    return now if callable(now) else system_now
+from accord._cli_common import clock as _clock
+from accord._cli_common import fail
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+    fail(message, 2)
 
 
 @click.command("approvals")

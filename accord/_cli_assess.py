@@ -18,10 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from accord._cli_common import clock as _clock
+from accord._cli_common import fail as _fail
+from accord._cli_common import workspace as _workspace
 from accord.diagnostic import (
     BadAnswers,
     DiagnosticError,
@@ -32,23 +34,8 @@ from accord.diagnostic import (
     report_text,
     scores_text,
 )
-from accord.domain.clock import Clock, system_now, today_in
-from accord.domain.errors import ValidationFailed
+from accord.domain.clock import today_in
 from accord.domain.workspace import Workspace
-from accord.loading import format_problems, load_workspace
-
-
-def _clock() -> Clock:
-    """The clock of the running command: the ``now`` of the context object the CLI (or a
-    test) hands click, else the system clock."""
-    ctx = click.get_current_context(silent=True)
-    now = getattr(ctx.obj if ctx is not None else None, "now", None)
-    return now if callable(now) else system_now
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 def _in_terminal() -> bool:
@@ -58,18 +45,6 @@ def _in_terminal() -> bool:
 
 def _nothing_written(message: str) -> str:
     return message if "nothing written" in message else f"{message}; nothing written"
-
-
-def _workspace(path: Path) -> Workspace:
-    """The workspace at `path`, or exit 1 with its errors on stderr."""
-    if not path.is_dir():
-        _fail(f"'{path}' is not a directory", 2)
-    try:
-        return load_workspace(path, now=_clock())
-    except ValidationFailed as exc:
-        errors = [p for p in exc.problems if p.severity == "error"]
-        click.echo(format_problems(errors, "text"), err=True)
-        _fail(f"{path}: the agreements have errors; run `accord validate {path}`", 1)
 
 
 def _date(text: str | None, ws: Workspace) -> dt.date:

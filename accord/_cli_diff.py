@@ -8,17 +8,8 @@ from pathlib import Path
 
 import click
 
-from accord.domain.clock import Clock, system_now
+from accord._cli_common import clock as _clock
 from accord.domain.errors import AccordError
-
-
-def _clock() -> Clock:
-    """The running command's clock (`accord.cli.CliContext`), else the system's."""
-    from accord.cli import CliContext  # here: accord.cli imports this module
-
-    ctx = click.get_current_context(silent=True)
-    found = ctx.find_object(CliContext) if ctx is not None else None
-    return found.now if found is not None else system_now
 
 
 @click.command("diff")

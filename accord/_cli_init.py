@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from accord.domain.clock import Clock, system_now
+from accord._cli_common import clock as _clock
 from accord.scaffold import (
     InitError,
     Starter,
@@ -30,14 +30,6 @@ from accord.scaffold import (
 
 PLACEHOLDERS = ("marketing-lead", "sales-lead")
 """The handles the starter uses when none are given: replace them with your people's."""
-
-
-def _clock() -> Clock:
-    """The clock of the running command: the ``now`` of the context object the CLI (or a
-    test) hands click, else the system clock."""
-    ctx = click.get_current_context(silent=True)
-    now = getattr(ctx.obj if ctx is not None else None, "now", None)
-    return now if callable(now) else system_now
 
 
 Callback = Callable[[click.Context, click.Parameter, str | None], str | None]

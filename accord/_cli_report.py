@@ -16,43 +16,17 @@ unusable option (a period that is not a month, or one that has not begun).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from accord.domain.clock import Clock, system_now
-from accord.domain.errors import AccordError, ValidationFailed
-from accord.domain.workspace import Workspace
+from accord._cli_common import clock as _clock
+from accord._cli_common import fail as _fail
+from accord._cli_common import workspace as _workspace
+from accord.domain.errors import AccordError
 from accord.history import entity_history
-from accord.loading import format_problems, load_workspace
 from accord.report import Month, build_report, parse_period, render_html, render_markdown
 from accord.store import open_store
-
-
-def _clock() -> Clock:
-    """The clock of the running command: the ``now`` of the context object the CLI (or a
-    test) hands click, else the system clock."""
-    ctx = click.get_current_context(silent=True)
-    now = getattr(ctx.obj if ctx is not None else None, "now", None)
-    return now if callable(now) else system_now
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def _workspace(path: Path) -> Workspace:
-    if not path.is_dir():
-        _fail(f"'{path}' is not a directory", 2)
-    try:
-        return load_workspace(path, now=_clock())
-    except ValidationFailed as exc:
-        errors = [p for p in exc.problems if p.severity == "error"]
-        click.echo(format_problems(errors, "text"), err=True)
-        _fail(f"{path}: the agreements have errors; run `accord validate {path}`", 1)
 
 
 @click.command("report")

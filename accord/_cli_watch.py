@@ -20,10 +20,12 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from accord._cli_common import clock as _clock
+from accord._cli_common import fail as _fail
+from accord._cli_common import workspace as _workspace
 from accord.alerts import (
     Masker,
     Sleep,
@@ -32,19 +34,10 @@ from accord.alerts import (
     configured_channels,
     webhook_channels,
 )
-from accord.domain.clock import Clock, system_now
 from accord.domain.errors import AccordError, ValidationFailed
 from accord.domain.workspace import Workspace
-from accord.loading import format_problems, load_workspace
+from accord.loading import load_workspace
 from accord.store import Store, store_url, tune_for_reading
-
-
-def _clock() -> Clock:
-    """The clock of the running command: the ``now`` of the context object the CLI (or a
-    test) hands click, else the system clock."""
-    ctx = click.get_current_context(silent=True)
-    now = getattr(ctx.obj if ctx is not None else None, "now", None)
-    return now if callable(now) else system_now
 
 
 def _sleep() -> Sleep:
@@ -53,22 +46,6 @@ def _sleep() -> Sleep:
     ctx = click.get_current_context(silent=True)
     found = getattr(ctx.obj if ctx is not None else None, "sleep", None)
     return found if callable(found) else time.sleep
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def _workspace(path: Path) -> Workspace:
-    if not path.is_dir():
-        _fail(f"'{path}' is not a directory", 2)
-    try:
-        return load_workspace(path, now=_clock())
-    except ValidationFailed as exc:
-        errors = [p for p in exc.problems if p.severity == "error"]
-        click.echo(format_problems(errors, "text"), err=True)
-        _fail(f"{path}: the agreements have errors; run `accord validate {path}`", 1)
 
 
 def _signature(path: Path) -> list[tuple[str, int, int]]:

@@ -13,17 +13,17 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from accord.domain.clock import Clock, parse_instant, system_now, today_in
+from accord._cli_common import CliContext, clock, workspace
+from accord.domain.clock import parse_instant, today_in
 from accord.domain.errors import AccordError, ValidationFailed
 from accord.domain.workspace import Workspace
 from accord.loading.output import format_problems
-from accord.loading.validate import check_workspace, load_workspace
+from accord.loading.validate import check_workspace
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -48,33 +48,8 @@ def _progress(console: Console, *columns: ProgressColumn, disable: bool = False)
     )
 
 
-@dataclass(frozen=True)
-class CliContext:
-    """What every command shares: the clock ("now" unless ``--at`` says otherwise).
-
-    `run` uses the system clock; tests hand their own to
-    ``CliRunner().invoke(main, args, obj=CliContext(now=...))``.
-    """
-
-    now: Clock = system_now
-
-
-def _clock() -> Clock:
-    """The clock of the running command."""
-    ctx = click.get_current_context(silent=True)
-    found = ctx.find_object(CliContext) if ctx is not None else None
-    return found.now if found is not None else system_now
-
-
-def _workspace(path: Path) -> Workspace:
-    """The workspace at `path`, or exit 1 with its errors on stderr."""
-    try:
-        return load_workspace(path, now=_clock())
-    except ValidationFailed as exc:
-        errors = [p for p in exc.problems if p.severity == "error"]
-        click.echo(format_problems(errors, "text"), err=True)
-        click.echo(f"{path}: the agreements have errors; run `accord validate {path}`", err=True)
-        sys.exit(1)
+_clock = clock
+_workspace = workspace
 
 
 class _Commands(click.Group):

@@ -3,7 +3,7 @@ YAML), what `accord validate` says of mistakes, and a watcher without any channe
 
 from __future__ import annotations
 
-from conftest import World, ams
+from alerts_kit import World, ams
 
 from accord.alerts import configured_channels
 from accord.domain import model as m

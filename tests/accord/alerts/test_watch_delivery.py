@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import Hooks, World, ams, refused_url
+from alerts_kit import Hooks, World, ams, refused_url
 from sqlalchemy import select
 
 from accord.alerts import (

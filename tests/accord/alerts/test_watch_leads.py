@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
+from alerts_kit import Hooks, World, ams
 from click.testing import CliRunner
-from conftest import Hooks, World, ams
 
 from accord._cli_watch import watch
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import Hooks, World, ams
+from alerts_kit import Hooks, World, ams
 
 ALERTS = """\
 alerts:
