@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, get_args
@@ -166,7 +167,13 @@ class BusinessCalendar:
             ) from None
 
     def hours_between(self, a: datetime, b: datetime) -> float:
-        """Working hours between the aware instants `a` and `b`; 0 if `b <= a`."""
+        """Working hours between the aware instants `a` and `b`; 0 if `b <= a`.
+
+        The first and last local days are counted on their own; the whole days between
+        come from a running total of each day's working time (`_WorkingTotals`, kept per
+        calendar and computed once per date), so a long wait costs the same as a short
+        one. The sum is exact (whole microseconds): the same as adding day by day.
+        """
         _require_aware(a, "a")
         _require_aware(b, "b")
         a, b = a.astimezone(UTC), b.astimezone(UTC)  # same-zone subtraction is wall-clock
@@ -175,14 +182,64 @@ class BusinessCalendar:
         day = a.astimezone(self.tz).date()
         last = b.astimezone(self.tz).date()
         total = timedelta(0)
-        while day <= last:
-            if self.is_working_day(day):
-                opening, closing = self._window(day)
+        for edge in (day,) if day == last else (day, last):
+            if self.is_working_day(edge):
+                opening, closing = self._window(edge)
                 low, high = max(opening, a), min(closing, b)
                 if high > low:
                     total += high - low
-            day += _ONE_DAY
+        if (last - day).days > 1:
+            total += _totals(self).between(day.toordinal() + 1, last.toordinal())
         return total / timedelta(hours=1)
+
+
+class _WorkingTotals:
+    """A calendar's working time summed over whole local days: ``cum[i]`` is the working
+    time of the days ``origin .. origin + i - 1`` (a day's window, never negative), grown
+    on demand to cover the dates asked for."""
+
+    def __init__(self, calendar: BusinessCalendar) -> None:
+        self.calendar = calendar
+        self.origin = 0
+        self.cum: list[timedelta] = [timedelta(0)]
+        self.lock = threading.Lock()
+
+    def _day(self, ordinal: int) -> timedelta:
+        day = date.fromordinal(ordinal)
+        if not self.calendar.is_working_day(day):
+            return timedelta(0)
+        opening, closing = self.calendar._window(day)
+        return max(closing - opening, timedelta(0))
+
+    def between(self, first: int, stop: int) -> timedelta:
+        """Working time of the whole days with ordinals ``first .. stop - 1``."""
+        with self.lock:
+            origin, cum = self.origin, self.cum
+            if first < origin or stop > origin + len(cum) - 1:
+                low = min(first, origin) if len(cum) > 1 else first
+                high = max(stop, origin + len(cum) - 1) if len(cum) > 1 else stop
+                low = max(1, low - 31)
+                high = max(stop, min(high + 366, date.max.toordinal() - 1))
+                cum = [timedelta(0)]
+                for ordinal in range(low, high):
+                    cum.append(cum[-1] + self._day(ordinal))
+                self.origin, self.cum, origin = low, cum, low
+            return cum[stop - origin] - cum[first - origin]
+
+
+_TOTALS: dict[BusinessCalendar, _WorkingTotals] = {}
+_TOTALS_LOCK = threading.Lock()
+
+
+def _totals(calendar: BusinessCalendar) -> _WorkingTotals:
+    """The running totals of `calendar` (one per distinct calendar)."""
+    with _TOTALS_LOCK:
+        found = _TOTALS.get(calendar)
+        if found is None:
+            if len(_TOTALS) > 64:  # calendars made on the fly (tests): keep a few
+                _TOTALS.clear()
+            found = _TOTALS[calendar] = _WorkingTotals(calendar)
+        return found
 
 
 def calendar_hours_add(start: datetime, hours: float) -> datetime:

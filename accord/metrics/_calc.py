@@ -39,6 +39,8 @@ _P_SEEN: _sql.Seen = (
 )
 
 
+_ROLLING = ("30d", "90d")
+
 Delta = dict[tuple[str, str | None], dict[str, tuple[dt.datetime, dt.datetime]]]
 """Newly visible events: by (type, stage), each lead's earliest and latest time."""
 
@@ -83,6 +85,18 @@ class _Plan:
             if self.start is None or first is None or first >= self.start:
                 out.add(lead)
         return out
+
+
+def _slides(st: State, window: tuple[dt.datetime, dt.datetime]) -> bool:
+    """Whether `st` reaches `window` by sliding its rolling window forward (`State.slide`)
+    rather than by a full reload: a cohort kind only (a count or sum is one SQL
+    aggregate, with no rows to drop)."""
+    return (
+        st.measure.amount is None
+        and st.ref.commitment.per in _ROLLING
+        and st.window is not None
+        and window[0] >= st.window[0]
+    )
 
 
 def _query_key(st: State, start: dt.datetime | None, at: dt.datetime) -> Hashable:
@@ -243,8 +257,10 @@ class Calc:
         if kind.period_bound:
             window = window_of(self.ws, st.ref, self.at)
             if window != st.window:
-                self.load(conn, st)
-                return None
+                if not _slides(st, window):
+                    self.load(conn, st)
+                    return None
+                st.slide(window)
         assert not kind.period_bound or st.window is not None
         start = st.window[0] if st.window is not None else None
         plan = _Plan(start)

@@ -10,7 +10,9 @@ Each commitment keeps a small state between evaluations:
 `Evaluator.refresh` reads only the events the last evaluation did not see (new
 ``event_id``\\ s, and older events whose time ``at`` has now come), and recomputes
 the state of just the leads those events touch. A commitment whose period has
-changed (a new month, or a rolling window) is recomputed in full. Both paths
+changed (a new month) is recomputed in full; a rolling window (``30d``, ``90d``) of a
+cohort kind slides instead (`State.slide`: the leads whose first `from` event fell
+out of it leave), so a refresh with no new events costs a few small queries. Both paths
 compute values with the same code from the same state, so a refresh gives what
 a full evaluation would.
 

@@ -12,6 +12,7 @@ from accord.domain.clock import Clock, system_now
 from accord.domain.measures import kind_of
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
+from accord.metrics._calc import Calc
 from accord.metrics._engine import (
     Evaluator,
     evaluate_one,
@@ -19,12 +20,15 @@ from accord.metrics._engine import (
     open_state,
     resolve_at,
 )
+from accord.metrics._fetch import fetch_all
 from accord.metrics._results import (
     AttentionItem,
     Evaluation,
     Period,
     StageCount,
 )
+from accord.metrics._state import State
+from accord.metrics._trend import PastValues, cohort_values, value_key
 from accord.store import events, leads
 
 if TYPE_CHECKING:
@@ -81,22 +85,52 @@ def trend(
     at: dt.datetime | None = None,
     *,
     now: Clock = system_now,
+    cache: PastValues | None = None,
 ) -> list[tuple[Period, float | None]]:
     """The commitment's value in each of the last `periods` periods, oldest first.
 
     The current period is evaluated as of `at`, earlier ones as of their last instant.
     For `open` measures (not period-bound) each point is the value at the end of the
-    corresponding `per` period. Without `at`, as of `now()`.
+    corresponding `per` period (all of them from one read). Without `at`, as of `now()`.
+
+    With `cache`, values kept there (for the same store, measure and instant, and no
+    event since at or before that instant) are used, and the others kept: see
+    `PastValues` for when to clear it.
     """
     when = resolve_at(ws, at, now)
-    points: list[tuple[Period, float | None]] = []
+    per = ref.commitment.per
+    moments: list[dt.datetime] = []
+    bounds: list[tuple[dt.datetime, dt.datetime]] = []
     moment = when
+    for _ in range(max(periods, 0)):
+        start, end = period_bounds(per, moment, ws.tz)
+        moments.append(moment)
+        bounds.append((start, end))
+        moment = start - _TICK if per not in ("30d", "90d") else start
+    key = value_key(ws, ref)
+    values: dict[dt.datetime, float | None] = {}
     with store.read() as conn:
-        for _ in range(max(periods, 0)):
-            start, end = period_bounds(ref.commitment.per, moment, ws.tz)
-            result = evaluate_one(conn, ws, ref, moment)
-            points.append((Period(start, end), result.value))
-            moment = start - _TICK if ref.commitment.per not in ("30d", "90d") else start
+        version = 0 if cache is None else cache.sync(conn, store.url)
+        wanted: list[dt.datetime] = []
+        for moment in moments:
+            found, value = (False, None) if cache is None else cache.get(key, moment)
+            if found:
+                values[moment] = value
+            else:
+                wanted.append(moment)
+        if not kind_of(ref.kpi.measure).period_bound:
+            # `open`: each instant's list reads all time; one read serves them all
+            computed = cohort_values(conn, ws, ref, wanted)
+        else:
+            computed = [evaluate_one(conn, ws, ref, moment).value for moment in wanted]
+    for moment, value in zip(wanted, computed, strict=True):
+        values[moment] = value
+        if cache is not None:
+            cache.put(key, moment, value, version)
+    points = [
+        (Period(start, end), values[moment])
+        for (start, end), moment in zip(bounds, moments, strict=True)
+    ]
     points.reverse()
     return points
 
@@ -108,23 +142,40 @@ def attention(
     limit: int | None = None,
     *,
     now: Clock = system_now,
+    evaluator: Evaluator | None = None,
 ) -> list[AttentionItem]:
     """The leads waiting in every `open` commitment as of `at` (default `now()`), longest
-    wait first."""
+    wait first.
+
+    With `evaluator` (an `Evaluator` of `ws` last evaluated as of that same instant:
+    call it between its refreshes, not beside one), its `open` states are used instead
+    of being loaded again; otherwise they are loaded here. Only the leads' details
+    (owner, hot, stage) are read from `store`.
+    """
     when = resolve_at(ws, at, now)
-    items: list[AttentionItem] = []
+    calc = Calc(ws, when)
+    waiting: list[tuple[CommitmentRef, State, list[str]]] = []
     with store.read() as conn:
+        if evaluator is not None and evaluator.ws is ws and evaluator.at == when:
+            for st, _ in evaluator.open_rows():
+                _, _, ids = st.value(when)
+                waiting.append((st.ref, st, list(ids or [])))
+        else:
+            for ref in measured(ws, when):
+                if kind_of(ref.kpi.measure).period_bound:
+                    continue
+                st, _ = open_state(conn, ws, ref, when)
+                _, _, ids = st.value(when)
+                waiting.append((ref, st, list(ids or [])))
         found: list[tuple[CommitmentRef, str, dt.datetime, float]] = []
-        for ref in measured(ws, when):
-            if kind_of(ref.kpi.measure).period_bound:
-                continue
-            st, calc = open_state(conn, ws, ref, when)
-            _, _, ids = calc.value(st)
-            for lead in ids or []:
-                since = st.rows[lead].first_at
-                found.append((ref, lead, since, calc.hours(since, when, st.spec.clock)))
+        for ref, st, ids in waiting:
+            clock, rows = st.spec.clock, st.rows
+            for lead in ids:
+                since = rows[lead].first_at
+                found.append((ref, lead, since, calc.hours(since, when, clock)))
         wanted = sorted({lead for _, lead, _, _ in found})
         details = _lead_details(conn, wanted, when)
+    items: list[AttentionItem] = []
     for ref, lead, since, age in found:
         owner, hot, stage = details.get(lead, (None, None, None))
         items.append(
@@ -147,21 +198,26 @@ def attention(
 def _lead_details(
     conn: Connection, ids: list[str], at: dt.datetime
 ) -> dict[str, tuple[str | None, bool | None, str | None]]:
+    """Each lead's owner, `hot` and the stage it last entered by `at` (rows read in bulk
+    from the driver, `fetch_all`: no timestamp among them)."""
     out: dict[str, tuple[str | None, bool | None, str | None]] = {}
     for i in range(0, len(ids), 1000):
         chunk = ids[i : i + 1000]
-        rows = conn.execute(
-            select(leads.c.lead_id, leads.c.owner, leads.c.hot).where(leads.c.lead_id.in_(chunk))
+        rows = fetch_all(
+            conn,
+            select(leads.c.lead_id, leads.c.owner, leads.c.hot).where(leads.c.lead_id.in_(chunk)),
         )
-        info = {r.lead_id: (r.owner, r.hot) for r in rows}
+        # SQLite's driver gives `hot` as 0/1
+        info = {r[0]: (r[1], None if r[2] is None else bool(r[2])) for r in rows}
         stage: dict[str, str | None] = {}
-        entered = conn.execute(
+        entered = fetch_all(
+            conn,
             select(events.c.lead_id, events.c.stage)
             .where(events.c.lead_id.in_(chunk), events.c.type == "entered", events.c.at <= at)
-            .order_by(events.c.lead_id, events.c.at, events.c.event_id)
+            .order_by(events.c.lead_id, events.c.at, events.c.event_id),
         )
-        for r in entered:
-            stage[r.lead_id] = r.stage
+        for lead, entered_stage in entered:
+            stage[lead] = entered_stage
         for lead in chunk:
             owner, hot = info.get(lead, (None, None))
             out[lead] = (owner, hot, stage.get(lead))

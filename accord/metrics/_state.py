@@ -4,6 +4,7 @@ aggregates its value is computed from, updated row by row (see `accord.metrics._
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -38,6 +39,9 @@ class State:
     """Refresh statements with bound parameters, built on first use."""
     agg: Aggregate | None = None
     """The running totals over `rows` (None until built, and after a full reload)."""
+    starts: list[tuple[dt.datetime, str]] | None = None
+    """A rolling window's rows as a heap by first `from` time (entries of changed rows
+    go stale), built when the window first slides (`slide`); None after a full reload."""
 
     @property
     def kind(self) -> str:
@@ -46,6 +50,24 @@ class State:
     def reset(self) -> None:
         """Drop the totals (the rows are being recomputed in full)."""
         self.agg = None
+        self.starts = None
+
+    def slide(self, window: tuple[dt.datetime, dt.datetime]) -> None:
+        """Move a rolling window forward to `window`: the leads whose first `from` event
+        is now before its start leave the cohort. (Leads enter only by new events, which
+        a refresh reads anyway; a lead's first `from` event ever stays where it was.)"""
+        start = window[0]
+        if self.starts is None:
+            self.starts = [(r.first_at, lead) for lead, r in self.rows.items()]
+            heapq.heapify(self.starts)
+        starts, rows = self.starts, self.rows
+        while starts and starts[0][0] < start:
+            first_at, lead = heapq.heappop(starts)
+            row = rows.get(lead)
+            if row is not None and row.first_at == first_at:
+                self.forget(lead, row)
+                del rows[lead]
+        self.window = window
 
     def value(self, at: dt.datetime) -> Value:
         """(value, cohort size, lead ids) as of `at`."""
@@ -63,6 +85,8 @@ class State:
 
     def note(self, lead: str, row: Row, at: dt.datetime) -> None:
         """Add a lead's new row to the totals."""
+        if self.starts is not None:
+            heapq.heappush(self.starts, (row.first_at, lead))
         if self.agg is not None:
             self.agg.note(lead, row, at)
 

@@ -339,3 +339,49 @@ def test_add_and_hours_between_agree(
 
     low, high = sorted((h1, h2))
     assert calendar.add(start, low) <= calendar.add(start, high)
+
+
+def _hours_day_by_day(calendar: BusinessCalendar, a: datetime, b: datetime) -> float:
+    """The reference: every local day's working window, one day at a time."""
+    a, b = a.astimezone(UTC), b.astimezone(UTC)
+    if b <= a:
+        return 0.0
+    day, last = a.astimezone(calendar.tz).date(), b.astimezone(calendar.tz).date()
+    total = timedelta(0)
+    while day <= last:
+        if calendar.is_working_day(day):
+            opening, closing = calendar._window(day)
+            low, high = max(opening, a), min(closing, b)
+            if high > low:
+                total += high - low
+        day += timedelta(days=1)
+    return total / timedelta(hours=1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    calendar=st.sampled_from(CALENDARS),
+    a=starts,
+    b=st.one_of(starts, st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=900))),
+)
+def test_hours_between_equals_the_day_by_day_sum(
+    calendar: BusinessCalendar, a: datetime, b: datetime | timedelta
+) -> None:
+    """The running totals over whole days give exactly the day-by-day sum, both ways
+    round, across DST changes, holidays and years."""
+    end = a + b if isinstance(b, timedelta) else b
+    assert calendar.hours_between(a, end) == _hours_day_by_day(calendar, a, end)
+    assert calendar.hours_between(end, a) == _hours_day_by_day(calendar, end, a)
+
+
+def test_hours_between_long_waits_and_far_dates() -> None:
+    c = cal(holidays=frozenset({date(2026, 12, 25), date(2027, 1, 1)}))
+    # Earlier dates than the totals cover, then later ones: the totals grow both ways.
+    for a, b in [
+        (ams(2026, 11, 2, 10), ams(2026, 11, 30, 10)),
+        (ams(2020, 1, 6, 10), ams(2026, 11, 30, 10)),
+        (ams(2026, 1, 5, 10), ams(2031, 6, 2, 10)),
+        (ams(2026, 12, 21), ams(2027, 1, 4)),
+    ]:
+        assert c.hours_between(a, b) == _hours_day_by_day(c, a, b)
+    assert c.hours_between(ams(2026, 11, 2, 9), ams(2026, 11, 30, 9)) == 4 * 40.0

@@ -20,7 +20,7 @@ from sqlalchemy import delete
 from accord.domain import model as m
 from accord.domain.calendar import period_bounds
 from accord.domain.workspace import CommitmentRef, Workspace
-from accord.metrics import Evaluator, evaluate
+from accord.metrics import Evaluator, PastValues, attention, evaluate, trend
 from accord.store import Store, events, leads
 
 # --- the reference -----------------------------------------------------------------
@@ -155,6 +155,10 @@ COMMITMENTS = [
     {"id": "median", "kpi": "business-time-to-contact", "target": {"max": "8h"}},
     {"id": "wait-hot", "kpi": "waiting-hot", "target": {"max": 0}},
     {"id": "wait", "kpi": "waiting", "target": {"max": 2}},
+    # Rolling cohorts: a refresh slides their window instead of reloading it.
+    {"id": "conv-30d", "kpi": "mql-to-sql", "target": {"min": "50%"}, "per": "30d"},
+    {"id": "hot-30d", "kpi": "hot-callback", "target": {"min": "90%"}, "per": "30d"},
+    {"id": "median-30d", "kpi": "business-time-to-contact", "target": {"max": "8h"}, "per": "30d"},
 ]
 
 LEADS = ["a", "b", "c", "d", "e"]
@@ -276,6 +280,117 @@ def test_incremental_refresh_equals_full(ws: Workspace, db: Store) -> None:
             put(db, events=rows)
             at = at + dt.timedelta(minutes=step)
             assert live.refresh(at) == evaluate(ws, db, at)
+
+    prop()
+
+
+def test_trend_equals_an_evaluation_per_period(ws: Workspace, db: Store) -> None:
+    """Each point of a trend (the cohort kinds from one read for all periods) is the
+    commitment's value in a fresh evaluation as of that period's last instant."""
+    n = examples(db, 40, 10)
+
+    @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(raw=st.lists(event_st, max_size=25), lead_rows=leads_st, at_minutes=minutes_st)
+    def prop(raw: Any, lead_rows: dict[str, Any], at_minutes: int) -> None:
+        load(db, raw, lead_rows)
+        at = T0 + dt.timedelta(minutes=at_minutes)
+        evaluations: dict[dt.datetime, dict[str, float | None]] = {}
+        for ref in ws.commitments():
+            points = trend(ws, db, ref, periods=4, at=at)
+            moment = at
+            for period, value in reversed(points):
+                start, end = period_bounds(ref.commitment.per, moment, ws.tz)
+                assert (period.start, period.end) == (start, end)
+                if moment not in evaluations:
+                    evaluations[moment] = {
+                        c.id: c.value for c in evaluate(ws, db, moment).commitments
+                    }
+                assert value == evaluations[moment][ref.commitment.id], (ref.commitment.id, moment)
+                rolling = ref.commitment.per in ("30d", "90d")
+                moment = start if rolling else start - dt.timedelta(microseconds=1)
+
+    prop()
+
+
+def test_trend_cache_equals_a_fresh_trend(ws: Workspace, db: Store) -> None:
+    """Trends through a `PastValues` cache, after events appended at any time (before,
+    in or after the cached periods, and past the instant), equal trends without it."""
+    n = examples(db, 30, 8)
+
+    @settings(max_examples=n, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        first=st.lists(event_st, max_size=15),
+        batches=st.lists(
+            st.tuples(st.lists(event_st, max_size=6), st.integers(0, 60 * 24 * 20)),
+            min_size=1,
+            max_size=3,
+        ),
+        lead_rows=leads_st,
+        start=minutes_st,
+    )
+    def prop(first: Any, batches: Any, lead_rows: dict[str, Any], start: int) -> None:
+        load(db, first, lead_rows)
+        cache = PastValues()
+        at = T0 + dt.timedelta(minutes=start)
+        key = 0
+        for extra, step in [([], 0), *batches]:
+            rows = []
+            for lead, mins, (k, s) in extra:
+                key += 1
+                rows.append(
+                    {
+                        "lead_id": lead,
+                        "at": T0 + dt.timedelta(minutes=mins),
+                        "type": k,
+                        "stage": s,
+                        "source_key": f"z{key}",
+                    }
+                )
+            put(db, events=rows)
+            at += dt.timedelta(minutes=step)
+            for ref in ws.commitments():
+                for when in (at, at + dt.timedelta(days=3)):
+                    kept = trend(ws, db, ref, periods=3, at=when, cache=cache)
+                    assert kept == trend(ws, db, ref, periods=3, at=when), ref.commitment.id
+        assert len(cache) > 0
+
+    prop()
+
+
+def test_attention_from_the_evaluator_equals_a_fresh_one(ws: Workspace, db: Store) -> None:
+    """`attention` over an evaluator's `open` states (kept by refreshes) lists what it
+    lists when it loads them itself."""
+
+    @settings(
+        max_examples=examples(db, 30, 8), deadline=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        first=st.lists(event_st, max_size=15),
+        extra=st.lists(event_st, max_size=8),
+        lead_rows=leads_st,
+        start=minutes_st,
+    )
+    def prop(first: Any, extra: Any, lead_rows: dict[str, Any], start: int) -> None:
+        load(db, first, lead_rows)
+        at = T0 + dt.timedelta(minutes=start)
+        live = Evaluator(ws, db)
+        live.full(at)
+        put(
+            db,
+            events=[
+                {
+                    "lead_id": lead,
+                    "at": T0 + dt.timedelta(minutes=mins),
+                    "type": k,
+                    "stage": s,
+                    "source_key": f"y{i}",
+                }
+                for i, (lead, mins, (k, s)) in enumerate(extra)
+            ],
+        )
+        at += dt.timedelta(hours=30)
+        live.refresh(at)
+        assert attention(ws, db, at, evaluator=live) == attention(ws, db, at)
 
     prop()
 
