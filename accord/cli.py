@@ -62,6 +62,7 @@ class _Commands(click.Group):
         "assess": "accord._cli_assess",
         "diff": "accord._cli_diff",
         "init": "accord._cli_init",
+        "lead": "accord._cli_lead",
         "report": "accord._cli_report",
         "watch": "accord._cli_watch",
     }

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from accord.domain.clock import Clock, system_now
 from accord.domain.workspace import Workspace
@@ -51,8 +52,12 @@ class AccordApp(App[None]):
         per: str = "month",
         clock: Clock | None = None,
         history: HistoryFn | None = None,
+        export_dir: Path | str | None = None,
     ) -> None:
         super().__init__()
+        self.export_dir = export_dir
+        """Where exports and screenshots go (None: ``$ACCORD_DASH_EXPORT_DIR``, else the
+        working directory; `tui.export.output_folder`)."""
         self.ws = ws
         """The agreements judged by: the working tree live, as committed then when time
         travelling."""
@@ -76,6 +81,47 @@ class AccordApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(MainScreen())
 
+    def output_folder(self) -> Path:
+        """The folder exports and screenshots are written to (it exists)."""
+        from tui.export import output_folder
+
+        return output_folder(self.export_dir)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands, less the ones the dashboard has its own of ("Quit" once,
+        a screenshot saved where it says)."""
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Screenshot"):
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG picture of the screen (the path is shown)",
+            lambda: self.set_timer(0.1, self.save_picture),
+        )
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.save_picture(folder=Path(path) if path else None, name=filename)
+
+    def save_picture(self, folder: Path | None = None, name: str | None = None) -> Path | None:
+        """Save an SVG screenshot to a new file in the output folder and say where."""
+        from tui.export import new_path
+
+        try:
+            where = folder or self.output_folder()
+            where.mkdir(parents=True, exist_ok=True)
+            if name:
+                path = new_path(where, Path(name).stem, Path(name).suffix or ".svg")
+            else:
+                stamp = self.now().astimezone(self.ws.tz).strftime("%Y%m%d-%H%M%S")
+                path = new_path(where, f"accord-{stamp}", ".svg")
+            with path.open("x", encoding="utf-8") as out:
+                out.write(self.export_screenshot())
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot: {exc}", severity="error", timeout=10)
+            return None
+        self.notify(f"Screenshot saved to {path}", timeout=10)
+        return path
+
     def main_screen(self) -> MainScreen:
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
@@ -87,12 +133,14 @@ class AccordApp(App[None]):
     def help_rows(self) -> list[tuple[str, str, str]]:
         """Every binding, for the help screen."""
         from tui.screens.detail import DetailScreen
+        from tui.screens.lead import LeadScreen
         from tui.widgets.attention import AttentionTable
 
         groups: Sequence[tuple[str, Sequence[BindingType]]] = [
             ("Anywhere", self.BINDINGS),
             ("Dashboard", MainScreen.BINDINGS),
             ("Attention", AttentionTable.BINDINGS),
+            ("Lead", LeadScreen.BINDINGS),
             ("Detail", DetailScreen.BINDINGS),
         ]
         return binding_rows(groups) + EXTRA_KEYS
@@ -135,6 +183,7 @@ def make_app(
     source: Source | None = None,
     per: str = "month",
     history: HistoryFn | None = None,
+    export_dir: Path | str | None = None,
 ) -> AccordApp:
     """The dashboard for the workspace at `workspace_path`.
 
@@ -150,6 +199,8 @@ def make_app(
         source: where snapshots come from (tests pass a fake; default: the store).
         per: the funnel's first period.
         history: entity history lookup (tests pass a fake; default: git).
+        export_dir: where `e` (the attention list as CSV) and screenshots write (default:
+            ``$ACCORD_DASH_EXPORT_DIR``, else the working directory).
 
     Raises:
         ValidationFailed: the agreements (the working tree's, or at `at` those committed
@@ -163,6 +214,9 @@ def make_app(
     if at is not None:
         ws, label, _ = agreements_at(live.root, at)
     src = source or StoreSource(resolve_store_url(live, store_url))
-    app = AccordApp(ws, src, refresh=refresh, at=at, per=per, clock=clock, history=history)
+    app = AccordApp(
+        ws, src, refresh=refresh, at=at, per=per, clock=clock, history=history,
+        export_dir=export_dir,
+    )  # fmt: skip
     app.live_ws, app.agreements = live, label
     return app

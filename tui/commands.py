@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.rows import commitment_title
+
 if TYPE_CHECKING:
     from tui.app import AccordApp
 
@@ -35,6 +37,11 @@ def palette_entries(app: AccordApp) -> list[tuple[str, str, Callable[[], object]
         ("Back to live", "Show the numbers as of now", on_main("clear")),
         ("Filter…", "Show only matching commitments and leads (/)", on_main("filter")),
         ("Refresh now", "Read the store now (r)", on_main("refresh")),
+        (
+            "Export the attention list",
+            "Write the waiting leads as CSV to a new file and show its path (e)",
+            lambda: app.main_screen().export_attention(),
+        ),
         ("Help", "Every key binding (?)", partial(app.run_action, "help")),
         ("Quit", "Leave the dashboard (q)", partial(app.run_action, "quit")),
     ]
@@ -48,13 +55,9 @@ def palette_entries(app: AccordApp) -> list[tuple[str, str, Callable[[], object]
             main.jump_to(key)
             main.open_commitment(key)
 
-        entries.append(
-            (
-                f"Jump to commitment {ref.agreement.id}/{ref.commitment.id}",
-                ref.commitment.text,
-                jump,
-            )
-        )
+        title = commitment_title(app.ws, ref.commitment.id)
+        entries.append((f"Jump to commitment {title} ({ref.agreement.title})",
+                        ref.commitment.text, jump))  # fmt: skip
     return entries
 
 

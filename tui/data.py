@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from accord.metrics import CommitmentResult, Evaluation, Period
 from accord.store import StoreInfo
 from tui.evaluation import Evaluations
+from tui.leads import events_around, lead_names
 from tui.logic import open_clock
 from tui.model_keys import ModelKeys, model_keys
 from tui.trends import TREND_PERIODS, TRENDS_EVERY, TrendCache, trend_order, trend_points
@@ -103,6 +104,8 @@ class WaitingLead:
     stage: str | None
     clock: str = "calendar"
     """The clock its age counts on (the KPI's): business or calendar."""
+    name: str | None = None
+    """The company or lead name from the lead's attributes (`lead_names`), if any."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,14 @@ class Snapshot:
     trends_known: bool = True
     """False until every commitment's trend is computed for this view: a commitment
     without one in `trends` is still loading (not "no trend")."""
+    newest_event: dt.datetime | None = None
+    """The newest event at or before `as_of` (None: `store.last_event_at` is that one,
+    or there is none)."""
+    later_events: int = 0
+    """Events stamped after `as_of`: in live mode stamped in the future (a clock or import
+    error), which count for nothing; they are flagged, never shown as the newest."""
+    later_first: dt.datetime | None = None
+    """The earliest of those."""
     pending: frozenset[tuple[str, str]] = frozenset()
     """Commitments still being evaluated (a progressive first frame: `StoreSource.fetch`
     with `on_partial`; an agreements reload); their values are not known yet (a result
@@ -316,6 +327,9 @@ class StoreSource:
         base = Snapshot(
             as_of=evaluation.as_of, live=at is None, per=per, store=info, evaluation=evaluation
         )
+        if info.last_event_at is not None and info.last_event_at > evaluation.as_of:
+            newest, later, first = events_around(self._store, evaluation.as_of)
+            base = replace(base, newest_event=newest, later_events=later, later_first=first)
         return self._complete(keys, base, at)
 
     def _open(self) -> Any:
@@ -362,6 +376,17 @@ class StoreSource:
         known = self._known(keys, at, base.per)
         known["trends"] = with_current(known["trends"], base.evaluation)
         return replace(base, **known)
+
+    def lead_story(self, ws: Workspace, lead_id: str, *, at: dt.datetime) -> Any:
+        """One lead's story as of `at` (`accord.metrics.lead_story`; run it in a
+        worker: its own connection)."""
+        from accord.metrics import lead_story
+
+        own = self._open()
+        try:
+            return lead_story(ws, own, lead_id, at)
+        finally:
+            own.close()
 
     def fetch_funnel(
         self, ws: Workspace, base: Snapshot, *, at: dt.datetime | None, now: dt.datetime
@@ -419,6 +444,7 @@ class StoreSource:
             if attention_due:
                 started = time.perf_counter()
                 items = metrics.attention(ws, own, at=when, limit=None)
+                names = lead_names(own, (i.lead_id for i in items[:ATTENTION_LIMIT]))
                 waiting = tuple(
                     WaitingLead(
                         lead_id=i.lead_id,
@@ -430,6 +456,7 @@ class StoreSource:
                         hot=i.hot,
                         stage=i.stage,
                         clock=open_clock(ws.kpis[i.kpi]) if i.kpi in ws.kpis else "calendar",
+                        name=names.get(i.lead_id),
                     )
                     for i in items[:ATTENTION_LIMIT]
                 )

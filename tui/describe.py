@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from accord.domain.workspace import Workspace
-from accord.metrics import CommitmentResult, Period
+from accord.domain.workspace import Bounds, Workspace
+from accord.metrics import CommitmentResult, Period, decide
 from accord.present import format_projection, status_label
 from tui.logic import format_bounds, format_value, kpi_in_words
 from tui.owners import role_line
+from tui.rows import commitment_title
 
 Line = tuple[str, str]
 
@@ -45,7 +46,7 @@ def commitment_lines(
         lines.append(("Pace", format_projection(result.projected, kpi.unit)))
         if result.leads is not None:
             lines.append(("Waiting leads", f"{len(result.leads):,}"))
-    title = f"{ref.agreement.title} › {c.id}"
+    title = f"{ref.agreement.title} › {commitment_title(ws, c.id)}"
     return title, lines
 
 
@@ -112,3 +113,64 @@ def history_lines(entries: Sequence[tuple[Any, Sequence[Any]]], tz: ZoneInfo) ->
         for change in changes:
             lines.append(("", f"  {change.describe()}"))
     return lines
+
+
+def period_rows(
+    trend: Sequence[tuple[Period, float | None]],
+    bounds: Bounds,
+    unit: str,
+    tz: ZoneInfo,
+    current: CommitmentResult | None = None,
+) -> list[tuple[str, str, str, str]]:
+    """(period, value, target, status) per period, oldest first. A past period is judged
+    on its final value against the target as agreed now; the current one carries its
+    evaluation's status (pace included)."""
+    target = format_bounds(bounds, unit)
+    rows = []
+    for i, (period, value) in enumerate(trend):
+        last = i == len(trend) - 1
+        if last and current is not None and current.period == period:
+            status = current.status
+        else:
+            status = decide(value, bounds, paced=False, projected=None)
+        label = period_label(period, tz) + (" (now)" if last else "")
+        rows.append((label, format_value(value, unit), target, status_label(status)))
+    return rows
+
+
+CHART_HEIGHT = 6
+"""Rows of the detail screen's trend chart."""
+
+
+def trend_chart(
+    values: Sequence[float | None], bounds: Bounds, unit: str, *, column: int = 6
+) -> list[str]:
+    """The trend as bars, one `column` wide per period, with the target drawn across as a
+    dashed line (``╌``) and named at its right; a period without a value is blank."""
+    targets = [b for b in (bounds.min, bounds.max) if b is not None]
+    known = [v for v in values if v is not None]
+    top = max([*known, *targets, 0.0])
+    if top <= 0:
+        top = 1.0
+    height = CHART_HEIGHT
+    line_rows = {min(height - 1, max(0, round(t / top * height) - 1)) for t in targets}
+    out = []
+    for row in range(height - 1, -1, -1):  # top row first
+        cells = []
+        for value in values:
+            level = 0.0 if value is None else value / top * height
+            if value is not None and level >= row + 1:
+                piece = "█" * (column - 2)
+            elif value is not None and level > row:
+                piece = " ▁▂▃▄▅▆▇█"[max(1, round((level - row) * 8))] * (column - 2)
+            elif row in line_rows:
+                piece = "╌" * (column - 2)
+            else:
+                piece = " " * (column - 2)
+            gap = "╌" if row in line_rows else " "
+            cells.append(gap + piece + gap)
+        text = "".join(cells)
+        if row in line_rows:
+            text += " target " + format_bounds(bounds, unit, warn=False)
+        out.append(text.rstrip())
+    return out

@@ -109,3 +109,15 @@ class DataPartial(Message):
 
     snapshot: Snapshot
     generation: int = field(kw_only=True)
+
+
+@dataclass
+class LeadOpened(Message):
+    """Enter on a waiting lead: open its story."""
+
+    lead_id: str
+
+
+@dataclass
+class ExportAsked(Message):
+    """`e` on the attention list: write it as CSV."""

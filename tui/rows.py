@@ -7,18 +7,18 @@ tests check them without a terminal.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import CommitmentResult
-from accord.present import format_conversion, format_projection, status_label
+from accord.present import format_conversion, human_title, status_label
 from tui.data import Snapshot, StageRow, WaitingLead
 from tui.logic import (
     PER_SHORT,
     age_hours,
     bar,
-    clip,
     format_age,
     format_bounds,
     format_value,
@@ -35,17 +35,14 @@ class FunnelCells:
     conversion: str
 
 
-NAME_WIDTH = 13
-LABEL_WIDTH = 17
-
-
 def funnel_cells(rows: Sequence[StageRow], bar_width: int) -> list[FunnelCells]:
-    """One row per stage, bars scaled to the largest count."""
+    """One row per stage, bars scaled to the largest count; names in full (the panel
+    sizes its columns, `tui.layout`)."""
     top = max((r.count for r in rows), default=0)
     return [
         FunnelCells(
             key=r.stage,
-            name=clip(r.name, NAME_WIDTH),
+            name=r.name,
             count=f"{r.count:,}",
             bar=bar(r.count / top if top else 0.0, bar_width),
             conversion=format_conversion(r.conversion),
@@ -66,6 +63,10 @@ class CommitmentCells:
     pace: str
     trend: tuple[float, ...] | None
     """The values of the trend's periods; None while it is being computed."""
+    promise: str = ""
+    """The commitment's text ("Marketing delivers at least 120 …")."""
+    who: str = ""
+    """Who promises to whom: "Marketing → Sales"."""
 
 
 def commitment_key(key: tuple[str, str]) -> str:
@@ -79,16 +80,65 @@ def parse_commitment_key(row_key: str) -> tuple[str, str] | None:
     return agreement, ident
 
 
-def _ref_matches(ref: CommitmentRef, query: str) -> bool:
+def _ref_matches(ref: CommitmentRef, query: str, ws: Workspace | None = None) -> bool:
     return matches(
         query,
         ref.agreement.id,
         ref.agreement.title,
         ref.commitment.id,
+        commitment_title(ws, ref.commitment.id) if ws is not None else "",
         ref.commitment.text,
         ref.kpi.id,
         ref.kpi.name,
     )
+
+
+def _by_to(ws: Workspace, ref: CommitmentRef) -> str:
+    def teams(ids: list[str]) -> str:
+        return ", ".join(ws.teams[t].name if t in ws.teams else t for t in ids) or "—"
+
+    by, to = ref.commitment.by_teams, ref.commitment.to_teams
+    if not by and not to:
+        return ""
+    if not to:
+        return f"by {teams(by)}"
+    return f"{teams(by)} → {teams(to)}" if by else f"to {teams(to)}"
+
+
+def commitment_title(ws: Workspace, ident: str) -> str:
+    """A commitment's name for people: its id in words, glossary terms as written
+    (``sql-volume`` → "SQL volume", `accord.present.human_title`)."""
+
+    def term(key: str) -> str | None:
+        found = ws.terms.get(key)
+        return found.term if found is not None else None
+
+    return human_title(ident, term)
+
+
+def person_name(ws: Workspace, ident: str | None) -> str:
+    """A lead owner's full name (the store names a person by id or git handle); the
+    text as stored when nobody in the workspace has it; ``—`` for none."""
+    if not ident:
+        return "—"
+    member = ws.people.get(ident)
+    if member is not None:
+        return member.person.name
+    handle = ident.lstrip("@").lower()
+    for member in ws.people.values():
+        if member.person.git and member.person.git.lstrip("@").lower() == handle:
+            return member.person.name
+    return ident
+
+
+def pace_text(projected: float | None, unit: str) -> str:
+    """Pace as the dashboard shows it: ``→ 294``, money compact (``→ 334.0k``); ``—``
+    where no pace applies."""
+    if projected is None:
+        return "—"
+    if unit in ("count", "money") and math.isfinite(projected):
+        projected = float(round(projected))
+    return f"→ {format_value(projected, unit)}"
 
 
 def commitment_cells(
@@ -98,7 +148,7 @@ def commitment_cells(
     out: list[CommitmentCells] = []
     by_agreement: dict[str, list[CommitmentRef]] = {}
     for ref in ws.commitments():
-        if _ref_matches(ref, query):
+        if _ref_matches(ref, query, ws):
             by_agreement.setdefault(ref.agreement.id, []).append(ref)
     statuses = snap.evaluation.agreements if snap else {}
     for agreement_id, refs in by_agreement.items():
@@ -106,11 +156,7 @@ def commitment_cells(
         status: str = statuses.get(agreement_id, "no_data")
         if any(waiting(snap, ref.key) for ref in refs):
             status = "evaluating"
-        out.append(
-            CommitmentCells(
-                f"a:{agreement_id}", clip(agreement.title, LABEL_WIDTH), "", "", status, "", ()
-            )
-        )
+        out.append(CommitmentCells(f"a:{agreement_id}", agreement.title, "", "", status, "", ()))
         for ref in refs:
             result = snap.result(ref.key) if snap else None
             unit = ref.kpi.unit
@@ -119,13 +165,15 @@ def commitment_cells(
             out.append(
                 CommitmentCells(
                     key=commitment_key(ref.key),
-                    label=" " + clip(ref.commitment.id, LABEL_WIDTH - 1),
+                    label=" " + commitment_title(ws, ref.commitment.id),
                     value=value,
                     target=format_bounds(ref.bounds, unit, warn=False)
                     + f"/{PER_SHORT.get(ref.commitment.per, ref.commitment.per)}",
                     status="evaluating" if pending else result.status if result else "no_data",
-                    pace=format_projection(result.projected if result else None, unit),
+                    pace=pace_text(result.projected if result else None, unit),
                     trend=trend_values(snap, ref.key),
+                    promise=" ".join(ref.commitment.text.split()),
+                    who=_by_to(ws, ref),
                 )
             )
     return out
@@ -149,35 +197,84 @@ def trend_values(snap: Snapshot | None, key: tuple[str, str]) -> tuple[float, ..
 @dataclass(frozen=True)
 class AttentionCells:
     key: str
+    name: str
+    """The company or lead name from the lead's attributes ("" when it has none)."""
     lead: str
     age: str
     owner: str
     stage: str
     breaks: str
+    """The commitment it breaks, by its title ("No hot lead waiting")."""
     hot: str
+
+
+ATTENTION_HEADERS = {
+    "name": "Company",
+    "lead": "Lead",
+    "age": "Waiting",
+    "owner": "Owner",
+    "stage": "Stage",
+    "breaks": "Breaks",
+    "hot": "Hot",
+}
+"""Every column of the attention list has a header."""
+
+SORTS = ("waiting", "owner", "commitment")
+"""The orders of the attention list: longest wait first, by owner, by commitment."""
 
 
 def waiting_matches(lead: WaitingLead, query: str) -> bool:
     return matches(
-        query, lead.lead_id, lead.owner, lead.stage, lead.agreement, lead.commitment, lead.kpi
+        query,
+        lead.lead_id,
+        lead.name,
+        lead.owner,
+        lead.stage,
+        lead.agreement,
+        lead.commitment,
+        lead.kpi,
     )
+
+
+def sort_leads(
+    ws: Workspace, leads: Sequence[WaitingLead], by: str, now: dt.datetime, *, reverse: bool = False
+) -> list[WaitingLead]:
+    """`leads` in the order `by` (one of `SORTS`): waiting time (longest first, on each
+    lead's clock), owner (full name, A–Z) or commitment (title, A–Z), each then by the
+    longest wait; `reverse` turns the order round."""
+
+    def wait(lead: WaitingLead) -> float:
+        return age_hours(lead.since, now, lead.clock, ws.calendar)
+
+    def key(lead: WaitingLead) -> tuple[str, float, str]:
+        if by == "owner":
+            first = person_name(ws, lead.owner).lower()
+        elif by == "commitment":
+            first = commitment_title(ws, lead.commitment).lower()
+        else:
+            first = ""
+        return (first, -wait(lead), lead.lead_id)
+
+    return sorted(leads, key=key, reverse=reverse)
 
 
 def attention_cells(
     ws: Workspace, leads: Sequence[WaitingLead], now: dt.datetime
 ) -> list[AttentionCells]:
-    """Rows of waiting leads with their age at `now` on their agreement's clock."""
+    """Rows of waiting leads with their age at `now` on their agreement's clock; names
+    in full (the panel sizes its columns, `tui.layout`)."""
     out = []
     for i, lead in enumerate(leads):
         stage = ws.stages.get(lead.stage or "")
         out.append(
             AttentionCells(
                 key=f"{i}:{lead.lead_id}:{lead.agreement}/{lead.commitment}",
-                lead=clip(lead.lead_id, 12),
+                name=lead.name or "",
+                lead=lead.lead_id,
                 age=age_text(ws, lead, now),
-                owner=clip(lead.owner or "—", 10),
-                stage=clip(stage.name if stage else (lead.stage or "—"), 12),
-                breaks=clip(lead.commitment, 16),
+                owner=person_name(ws, lead.owner),
+                stage=stage.name if stage else (lead.stage or "—"),
+                breaks=commitment_title(ws, lead.commitment),
                 hot="hot" if lead.hot else "",
             )
         )

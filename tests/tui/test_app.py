@@ -206,6 +206,10 @@ class TestBindings:
             await wait_for(pilot, lambda: source.calls[-1]["at"] == target)
             await wait_for(pilot, lambda: main.snapshot is not None and not main.snapshot.live)
             assert header(app, "asof").startswith("TIME TRAVEL as of 2026-10-31 23:59")
+            # no live marker while time travelling, and the newest event is the one then
+            await wait_for(pilot, lambda: header(app, "state") == "◷ time travel")
+            assert "live" not in header(app, "state")
+            assert "refreshed" not in header(app, "freshness")
             await pilot.press("t", "escape")  # cancel keeps the time
             assert app.at == target
             await pilot.press("escape")

@@ -57,14 +57,17 @@ def test_dash_in_tmux_opens_a_commitment_and_quits(tmux_available: str, tmp_path
     try:
         # every part on screen at once: a capture can catch a frame half drawn
         # two hot SQLs were never contacted (fill_store): both wait, whatever the date
-        ready = ("Acme Smarketing", "● live", "sql-volume", "Funnel", "Attention", "2 waiting")
+        ready = ("Acme Smarketing", "● live", "SQL volume", "Funnel", "Attention", "2 waiting")
         main = wait(lambda s: all(part in s for part in ready), "the dashboard with data")
         assert "Traceback" not in main
+        # at 120 columns the funnel shows every stage's name in full
+        for stage in ("Lead", "Marketing Qualified Lead", "Sales Qualified Lead", "Customer"):
+            assert f"│ {stage} " in main, stage
         subprocess.run([*tmux, "send-keys", "-t", "0", "Down"], check=True, timeout=10)
         time.sleep(0.3)
         subprocess.run([*tmux, "send-keys", "-t", "0", "Enter"], check=True, timeout=10)
         detail = wait(lambda s: "Values per period" in s, "the detail screen")
-        assert "Marketing and Sales SLA › sql-volume" in detail
+        assert "Marketing and Sales SLA › SQL volume" in detail
         subprocess.run([*tmux, "send-keys", "-t", "0", "q"], check=True, timeout=10)
         done = wait(lambda s: "accord exited with" in s, "the process exit")
         assert "accord exited with 0" in done

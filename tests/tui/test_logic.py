@@ -183,8 +183,9 @@ class TestRows:
         cells = attention_cells(ws, snap.attention, NOW)
         # L-0000 waits since 05:47 local on a Wednesday: 09:00–11:00 counts.
         assert cells[0].age == "2h 00m"
-        assert cells[0].owner == "jan" and cells[2].owner == "—"
-        assert cells[0].stage == "Sales Quali…" and cells[0].hot == "hot"
+        assert cells[0].owner == "Jan de Boer" and cells[2].owner == "—"
+        assert cells[0].stage == "Sales Qualified Lead" and cells[0].hot == "hot"
+        assert cells[0].breaks == "No hot waiting"  # the commitment's title, not its id
         later = attention_cells(ws, snap.attention, NOW + dt.timedelta(seconds=65))
         assert later[0].age == "2h 01m"
 
@@ -216,7 +217,7 @@ class TestDescribe:
         snap = snapshot()
         key = ("marketing-sales-sla", "hot-lead-callback")
         title, facts = commitment_lines(ws, key, snap.result(key))
-        assert title == "Marketing and Sales SLA › hot-lead-callback"
+        assert title == "Marketing and Sales SLA › Hot lead callback"
         assert ("Target", "≥ 95% (warn 90%) per month") in facts
         assert ("Now", "87.5% — ✖ breached") in facts
         assert kpi_lines(ws, key)[0] == (

@@ -50,6 +50,9 @@ class TestMainScreen:
     def test_main_120x36(self, snap_compare: SnapCompare, root: Path) -> None:
         assert snap_compare(dashboard(root), terminal_size=(120, 36), run_before=data_shown)
 
+    def test_main_200x50(self, snap_compare: SnapCompare, root: Path) -> None:
+        assert snap_compare(dashboard(root), terminal_size=(200, 50), run_before=data_shown)
+
     def test_main_80x24(self, snap_compare: SnapCompare, root: Path) -> None:
         assert snap_compare(dashboard(root), terminal_size=(80, 24), run_before=data_shown)
 
@@ -65,6 +68,17 @@ class TestDetail:
             await pilot.pause(0.2)
 
         assert snap_compare(dashboard(root), terminal_size=(120, 36), run_before=open_detail)
+
+
+class TestAttention:
+    def test_sorted_by_owner_120x36(self, snap_compare: SnapCompare, root: Path) -> None:
+        async def by_owner(pilot: Pilot[None]) -> None:
+            await data_shown(pilot)
+            await pilot.press("3", "o")
+            await pilot.pause()
+
+        app = dashboard(root, FakeSource(waiting=6))
+        assert snap_compare(app, terminal_size=(120, 36), run_before=by_owner)
 
 
 class TestHelp:

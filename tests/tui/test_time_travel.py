@@ -48,8 +48,10 @@ class TestAgreementsAt:
     def test_the_commit_then_and_its_label(self, repo: GitRepo) -> None:
         at = dt.datetime(2026, 10, 15, tzinfo=dt.UTC)
         ws, label, note = agreements_at(repo.root, at)
-        sha = repo.git("rev-parse", "--short", "HEAD~1")
-        assert label == f"agreements as committed 2026-10-01 {sha}"
+        sha = repo.git("rev-parse", "--short=8", "HEAD~1")
+        subject = repo.git("log", "-1", "--format=%s", "HEAD~1")
+        assert len(sha) >= 7  # the short hash as git gives it, never cut to 6
+        assert label == f"agreements as committed 2026-10-01 {sha} “{subject}”"
         assert note is None
         bounds = next(r.bounds for r in ws.commitments() if r.commitment.id == "sql-volume")
         assert bounds.min == 120
@@ -85,8 +87,18 @@ class TestTimeTravel:
             await pilot.press("enter")
             await wait_for(pilot, lambda: app.at is not None)
             await wait_for(pilot, lambda: "120" in target(app))
-            sha = repo.git("rev-parse", "--short", "HEAD~1")
-            assert header(app, "agreements") == f"agreements as committed 2026-10-01 {sha}"
+            sha = repo.git("rev-parse", "--short=8", "HEAD~1")
+            subject = repo.git("log", "-1", "--format=%s", "HEAD~1")
+            assert len(sha) >= 7
+            assert header(app, "agreements") == (
+                f"agreements as committed 2026-10-01 {sha} “{subject}”"
+            )
+            # the instant judged, no live marker, and the newest event of then: the
+            # store's events all come later (from 4 November), so there was none
+            assert header(app, "asof").startswith("TIME TRAVEL as of 2026-10-15 23:59")
+            await wait_for(pilot, lambda: "no events then" in header(app, "freshness"))
+            assert header(app, "state") == "◷ time travel"
+            assert "live" not in header(app, "state") + header(app, "freshness")
             assert banner.message == ""
             # back to live: the working tree again
             await pilot.press("t")

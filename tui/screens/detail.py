@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Sparkline, Static
+from textual.widgets import Footer, Label, Static
 
 from tui.data import Snapshot
 from tui.describe import (
@@ -18,12 +18,22 @@ from tui.describe import (
     commitment_lines,
     history_lines,
     kpi_lines,
-    period_lines,
+    period_rows,
+    trend_chart,
 )
 from tui.live import error_line
 
 if TYPE_CHECKING:
     from tui.app import AccordApp
+
+
+def _periods(rows: list[tuple[str, str, str, str]]) -> Table:
+    table = Table(box=None, padding=(0, 2), header_style="bold")
+    for name in ("Period", "Value", "Target", "Status"):
+        table.add_column(name, justify="right" if name == "Value" else "left", no_wrap=True)
+    for row in rows:
+        table.add_row(*(Text(c) for c in row))
+    return table
 
 
 def _grid(lines: list[tuple[str, str]]) -> Table:
@@ -62,19 +72,21 @@ class DetailScreen(Screen[None]):
         title, facts = commitment_lines(ws, self.key, result, evaluating=evaluating)
         ref = next(r for r in ws.commitments() if r.key == self.key)
         trend = snap.trends.get(self.key, ()) if snap else ()
-        values = [v for _, v in trend if v is not None]
         none = "no data yet" if snap is not None and snap.trends_known else "computing…"
+        rows = period_rows(trend, ref.bounds, ref.kpi.unit, ws.tz, result)
         yield Label(title, id="detail-title")
         with VerticalScroll(id="detail-body"):
             yield Static(_grid(facts), classes="section", id="detail-commitment")
             yield Static(_grid(kpi_lines(ws, self.key)), classes="section", id="detail-kpi")
             periods = Static(
-                _grid(period_lines(trend, ref.kpi.unit, ws.tz) or [("", none)]),
+                _periods(rows) if rows else Text(none),
                 classes="section",
                 id="detail-periods",
             )
             periods.border_title = "Values per period"
-            yield Sparkline(values, id="detail-spark", summary_function=max)
+            periods.border_subtitle = "past periods judged against the target as agreed now"
+            chart = trend_chart([v for _, v in trend], ref.bounds, ref.kpi.unit)
+            yield Static(Text("\n".join(chart)) if trend else Text(""), id="detail-chart")
             yield periods
             agreement = Static(
                 _grid(agreement_lines(ws, self.key[0])), classes="section", id="detail-agreement"

@@ -20,11 +20,14 @@ from textual.events import Resize
 from textual.widgets import Footer, Static
 
 from tui.asof import WORKING_TREE, agreements_at
+from tui.headline import freshness
 from tui.live import agreement_stamp, error_line
-from tui.logic import cycle_period, describe_period, format_clock, format_moment
+from tui.logic import cycle_period, describe_period, format_moment
 from tui.messages import (
     CommitmentOpened,
     CommitmentSelected,
+    ExportAsked,
+    LeadOpened,
     StageSelected,
     TravelFailed,
     TravelReady,
@@ -44,6 +47,14 @@ if TYPE_CHECKING:
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 WIDE = 110
 """From this width the panels sit side by side; below it they stack and scroll."""
+
+
+def left_column(ws: Workspace, width: int) -> int:
+    """The width of the funnel's column side by side: every stage name in full, and a
+    bar when the terminal is wide (at most 30% of it), never less than 44."""
+    name = max((len(stage.name) for stage in ws.funnel), default=8)
+    wanted = 2 + (max(name, 5) + 2) + (7 + 2) + (6 + 2) + (12 + 2)  # name count conv bar
+    return max(44, min(wanted, int(width * 0.3)))
 
 
 class MainScreen(LiveScreen):
@@ -122,28 +133,35 @@ class MainScreen(LiveScreen):
         tz = app.ws.tz
         snap = self.snapshot
         as_of = app.at or (snap.as_of if snap else app.now())
-        header.show("title", f"Accord · {app.ws.settings.name}")
-        header.show("period", f"funnel per {app.per}: {describe_period(app.per, as_of, tz)}")
+        period = describe_period(app.per, as_of, tz)
+        header.show("title", f"Accord · {app.ws.settings.name}", app.ws.settings.name)
+        header.show("period", f"funnel per {app.per}: {period}", period)
         if app.at is not None:
-            header.show("asof", f"TIME TRAVEL as of {format_moment(app.at, tz)} (esc: live)")
+            header.show(
+                "asof",
+                f"TIME TRAVEL as of {format_moment(app.at, tz)} (esc: live)",
+                f"TIME TRAVEL {format_moment(app.at, tz)}",
+            )
         else:
-            header.show("asof", f"as of {format_moment(as_of, tz)} (live)")
+            header.show("asof", f"as of {format_moment(as_of, tz)} (live)", "")
         header.show("filter", f"filter: {self.query_text}" if self.query_text else "")
-        header.show("agreements", app.agreements)
+        label = app.agreements
+        short = label.replace("agreements as committed ", "as committed ")
+        header.show("agreements", label, "" if label == WORKING_TREE else short)
         fresh = self.freshness
-        parts = []
         if snap is not None and snap.pending:
             total = len(app.ws.commitments())
-            parts.append(f"evaluating… {total - len(snap.pending)} of {total} commitments")
+            text = f"evaluating… {total - len(snap.pending)} of {total} commitments"
+            header.show("freshness", text, text)
         elif snap is not None:
-            parts.append(f"{snap.store.events:,} events")
-            parts.append(f"last event {format_moment(snap.store.last_event_at, tz, seconds=True)}")
-        if fresh.last_refresh is not None:
-            parts.append(f"refreshed {format_clock(fresh.last_refresh, tz)}")
-        header.show("freshness", " · ".join(parts) or "loading…")
+            header.show("freshness", *freshness(snap, app.now(), tz, fresh.last_refresh))
+        else:
+            header.show("freshness", "loading…", "loading…")
         if fresh.stale and fresh.failing_since is not None:
             since = fresh.failing_since.astimezone(tz).strftime("%H:%M")
             header.show("state", f"STALE since {since}")
+        elif app.at is not None:
+            header.show("state", "◷ time travel" if snap is not None else "○ connecting")
         else:
             header.show("state", "● live" if snap is not None else "○ connecting")
         header.set_stale(fresh.stale)
@@ -161,6 +179,37 @@ class MainScreen(LiveScreen):
     @on(CommitmentOpened)
     def _open(self, message: CommitmentOpened) -> None:
         self.open_commitment(message.key)
+
+    @on(LeadOpened)
+    def _lead(self, message: LeadOpened) -> None:
+        self.open_lead(message.lead_id)
+
+    def open_lead(self, lead_id: str) -> None:
+        """The lead's story: its events, the commitments it counts for and why."""
+        from tui.screens.lead import LeadScreen
+
+        self.app.push_screen(LeadScreen(lead_id, self.accord.at))
+
+    @on(ExportAsked)
+    def _export(self, message: ExportAsked) -> None:
+        self.export_attention()
+
+    def export_attention(self) -> Path | None:
+        """Write the attention list (as listed: filtered, sorted, every page) to a new CSV
+        file and say where; None when it could not be written (the reason is shown)."""
+        from tui.export import export_attention
+
+        app = self.accord
+        table = self.query_one(AttentionTable)
+        snap = self.snapshot
+        now = app.now() if snap is None or snap.live else snap.as_of
+        try:
+            path = export_attention(app.ws, table.leads, now, app.output_folder())
+        except OSError as exc:
+            self.notify(f"Could not export the list: {exc}", severity="error", timeout=10)
+            return None
+        self.notify(f"{len(table.leads):,} leads exported to {path}", timeout=10)
+        return path
 
     def open_commitment(self, key: tuple[str, str]) -> None:
         from tui.screens.detail import DetailScreen
@@ -187,6 +236,9 @@ class MainScreen(LiveScreen):
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
         self.set_class(width < WIDE, "-narrow")
+        if width >= WIDE:
+            body = self.query_one("#body", Grid)
+            body.styles.grid_columns = f"{left_column(self.accord.ws, width)} 1fr"
         if small:
             self.query_one("#too-small", Static).update(
                 f"The terminal is {width}×{height}; the dashboard needs at least "
