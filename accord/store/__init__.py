@@ -12,7 +12,9 @@ Provides:
   (`accord.domain.settings`, pydantic-settings); `open_store` and `accord dash`
   use it.
 * `add_leads(conn, rows)` and `add_events(conn, rows)` — idempotent writers used by
-  import, simulate, the demo and the tests.
+  import, simulate, the demo and the tests, through the driver's bulk path (SQLite
+  ``executemany``, PostgreSQL ``COPY``); `event_key(row)` — an event's content key;
+  `known_leads(conn, ids)` — which leads exist.
 * `leads`, `events`, `metadata` — the SQLAlchemy Core tables.
 
 Every failure of the database (unreachable, missing file, locked, corrupt) is a
@@ -22,14 +24,8 @@ Every failure of the database (unreachable, missing file, locked, corrupt) is a
 from accord.domain.settings import ENV_STORE, store_url
 from accord.store._info import StoreInfo, store_info
 from accord.store._schema import UtcDateTime, events, leads, metadata
-from accord.store._store import (
-    Store,
-    add_events,
-    add_leads,
-    event_key,
-    open_store,
-    tune_for_reading,
-)
+from accord.store._store import Store, open_store, tune_for_reading
+from accord.store._write import add_events, add_leads, event_key, known_leads
 
 __all__ = [
     "ENV_STORE",
@@ -40,6 +36,7 @@ __all__ = [
     "add_leads",
     "event_key",
     "events",
+    "known_leads",
     "leads",
     "metadata",
     "open_store",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +40,10 @@ STATE_FOLDER = ".accord"
 GITIGNORE = "# Accord's local state (the event store, caches): never committed.\n*\n"
 _COMPANIONS = ("-wal", "-shm", "-journal")
 """Files SQLite keeps beside a database."""
+_WAL_RETRY = 0.005
+"""Seconds between two attempts to switch a new SQLite file to WAL mode."""
+_FULL = ("database or disk is full", "no space left on device", "disk full", "disk quota")
+"""How drivers say that the disk (or the database's size limit) is full."""
 _KINDS = (
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
@@ -174,7 +179,7 @@ def _sqlite_engine(url: URL, shown: str, *, readonly: bool, create: bool, busy: 
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy * 1000)}")
             if wal:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                _use_wal(cursor, busy)
                 cursor.execute("PRAGMA synchronous = NORMAL")
         finally:
             cursor.close()
@@ -185,6 +190,27 @@ def _sqlite_engine(url: URL, shown: str, *, readonly: bool, create: bool, busy: 
         connection.exec_driver_sql(f"BEGIN {kind}".strip())
 
     return engine
+
+
+def _use_wal(cursor: Any, busy: float) -> None:
+    """Put the database in WAL mode (it stays so; a no-op once it is).
+
+    The switch needs the database to itself, and SQLite refuses it at once ("database
+    is locked") rather than wait its busy timeout when another connection is switching
+    a new file at the same moment (two imports starting on a new store): this tries
+    again until the busy timeout has passed.
+    """
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + busy
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(_WAL_RETRY)
 
 
 def describe(error: BaseException, shown: str, url: str) -> str:
@@ -200,6 +226,8 @@ def describe(error: BaseException, shown: str, url: str) -> str:
         password = None
     if password:
         text = text.replace(str(password), "***")
+    if any(full in lowered for full in _FULL):
+        return f"the event store at {shown} is full ({text})"
     if "database is locked" in lowered or "database table is locked" in lowered:
         return f"the event store at {shown} is locked by another process (still busy after waiting)"
     if "file is not a database" in lowered or "malformed" in lowered:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, inspect, select
 from sqlalchemy import exc as sa_exc
 
-from accord.domain.clock import iso_z
 from accord.domain.errors import StoreError, redact_url
 from accord.domain.settings import store_url
 from accord.store._connect import (
@@ -25,15 +20,13 @@ from accord.store._connect import (
     make_engine,
 )
 from accord.store._info import StoreInfo, store_info
-from accord.store._schema import events, leads, metadata
+from accord.store._schema import events, metadata
 
 if TYPE_CHECKING:
     from accord.domain.workspace import Workspace
 
-
-_BATCH = 5000
-_LEAD_COLUMNS = ("created_at", "source", "segment", "hot", "value", "owner", "attributes")
-_EVENT_COLUMNS = ("lead_id", "at", "type", "stage", "actor", "source_key", "extra")
+_SCHEMA_LOCK = 0x61636364
+"""PostgreSQL advisory lock key held while the tables are created (``"accd"``)."""
 
 
 class Store:
@@ -132,12 +125,35 @@ class Store:
             conn.execute(select(events.c.event_id).limit(1)).all()
 
     def ensure_schema(self) -> None:
-        """Create the tables and indexes that are missing (a no-op when all exist)."""
+        """Create the tables and indexes that are missing (a no-op when all exist).
+
+        Safe when several processes open a new store at once: the creation runs in a
+        transaction that holds the write lock from its start (SQLite ``BEGIN IMMEDIATE``,
+        a PostgreSQL advisory lock), so the others wait for it (the busy timeout) and
+        then find the tables; should a database still report an object that "already
+        exists", the check runs once more.
+        """
         if self.readonly:
             self._check_tables()
             return
-        with self._guard(), self.engine.begin() as conn:
-            create_missing(conn)
+        with self._guard():
+            with self.engine.connect() as conn:
+                if _schema_complete(conn):
+                    return
+            try:
+                self._create_missing()
+            except sa_exc.DatabaseError as error:
+                if "already exists" not in str(error).lower():
+                    raise
+                self._create_missing()
+
+    def _create_missing(self) -> None:
+        with self.engine.connect() as raw:
+            conn = raw.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+                create_missing(conn)
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -205,6 +221,19 @@ class Store:
         self.close()
 
 
+def _schema_complete(conn: Connection) -> bool:
+    """Whether every table and index of the schema exists (read only)."""
+    inspector = inspect(conn)
+    tables = set(inspector.get_table_names())
+    if not {t.name for t in metadata.sorted_tables} <= tables:
+        return False
+    for table in metadata.sorted_tables:
+        have = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        if not {str(ix.name) for ix in table.indexes} <= have:
+            return False
+    return True
+
+
 def create_missing(conn: Connection) -> None:
     """Create the tables and indexes that do not exist yet. (`create_all` skips the
     indexes of a table that exists, so a store from an older Accord would never get a
@@ -233,8 +262,8 @@ def tune_for_reading(url: str) -> bool:
         return False  # the reader that follows says what is wrong
     try:
         with Store.open(url, create=False, busy_timeout=0.5) as writer:
-            with writer._guard(), writer.engine.begin() as conn:
-                create_missing(conn)
+            with writer._guard():
+                writer._create_missing()
             writer.update_statistics()
             with writer._guard(), writer.engine.connect() as conn:
                 # leave the file whole: the tuning's pages back from the WAL into it
@@ -261,160 +290,3 @@ def open_store(ws: Workspace, url: str | None = None, *, readonly: bool = False)
             "database server"
         )
     return Store.open(chosen, readonly=readonly)
-
-
-# --- writing ---------------------------------------------------------------------
-
-
-def _aware(value: Any, name: str) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        raise ValueError(f"{name} must be a datetime, got {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got {value.isoformat()}")
-    return value
-
-
-def event_key(row: Mapping[str, Any]) -> str:
-    """The default `source_key` of an event: a digest of its lead, time, type and stage."""
-    at = _aware(row["at"], "at")
-    content = json.dumps([row["lead_id"], iso_z(at), row["type"], row.get("stage")])
-    return "c:" + hashlib.sha256(content.encode()).hexdigest()[:32]
-
-
-def _batches(rows: Iterable[dict[str, Any]], size: int = _BATCH) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _insert(conn: Connection, table: Any, index: str) -> Any:
-    name = conn.dialect.name
-    if name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(table)
-    if name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(table)
-    return None
-
-
-def _written(conn: Connection, stmt: Any, key: Any, rows: list[dict[str, Any]]) -> int:
-    """Execute an INSERT … ON CONFLICT for many rows; how many rows it wrote.
-
-    SQLite's executemany reports a summed rowcount; psycopg does not, so elsewhere the
-    statement returns `key` for each written row (batched by SQLAlchemy's
-    "insertmanyvalues") and those rows are counted.
-    """
-    if conn.dialect.name == "sqlite":
-        return int(conn.execute(stmt, rows).rowcount or 0)
-    return len(conn.execute(stmt.returning(key), rows).all())
-
-
-def add_leads(conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
-    """Insert leads; a lead that exists gets the columns given in the row updated.
-
-    Rows are dicts with ``lead_id`` and any of created_at (aware datetime), source,
-    segment, hot, value, owner, attributes (a dict).
-
-    Returns:
-        The number of rows written (inserted or updated).
-    """
-    written = 0
-    for batch in _batches(rows):
-        # One row per lead and column set (the last wins): PostgreSQL refuses to
-        # update a row twice in one statement.
-        groups: dict[tuple[str, ...], dict[str, dict[str, Any]]] = {}
-        for row in batch:
-            if not row.get("lead_id"):
-                raise ValueError(f"a lead needs a lead_id: {row!r}")
-            clean = {k: _lead_value(k, v) for k, v in row.items() if k in _LEAD_COLUMNS}
-            clean["lead_id"] = str(row["lead_id"])
-            groups.setdefault(tuple(sorted(clean)), {})[clean["lead_id"]] = clean
-        for columns, group in groups.items():
-            written += _upsert_leads(conn, columns, list(group.values()))
-    return written
-
-
-def _lead_value(key: str, value: Any) -> Any:
-    if key == "created_at" and value is not None:
-        return _aware(value, "created_at")
-    if key == "value" and isinstance(value, float):
-        return Decimal(str(value))
-    return value
-
-
-def _upsert_leads(conn: Connection, columns: tuple[str, ...], group: list[dict[str, Any]]) -> int:
-    stmt = _insert(conn, leads, "lead_id")
-    update = [c for c in columns if c != "lead_id"]
-    if stmt is not None:
-        if update:
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[leads.c.lead_id], set_={c: stmt.excluded[c] for c in update}
-            )
-        else:
-            stmt = stmt.on_conflict_do_nothing(index_elements=[leads.c.lead_id])
-        return _written(conn, stmt, leads.c.lead_id, group)
-    # Generic dialect: look up which exist, update those, insert the rest.
-    ids = [r["lead_id"] for r in group]
-    existing = set(conn.execute(select(leads.c.lead_id).where(leads.c.lead_id.in_(ids))).scalars())
-    fresh = [r for r in {r["lead_id"]: r for r in group}.values() if r["lead_id"] not in existing]
-    if fresh:
-        conn.execute(leads.insert(), fresh)
-    for row in group:
-        if row["lead_id"] in existing and update:
-            conn.execute(
-                leads.update()
-                .where(leads.c.lead_id == row["lead_id"])
-                .values({c: row[c] for c in update})
-            )
-    return len(group)
-
-
-def add_events(conn: Connection, rows: Iterable[dict[str, Any]]) -> int:
-    """Append events, skipping any whose ``source_key`` is already stored.
-
-    Rows are dicts with ``lead_id``, ``at`` (an aware datetime), ``type`` and optionally
-    ``stage``, ``actor``, ``source_key`` (default: `event_key` of the row) and ``extra``
-    (a JSON-able dict). ``event_id`` is assigned by the store.
-
-    Returns:
-        The number of events inserted (duplicates are not counted).
-
-    Raises:
-        ValueError: a row lacks lead_id, at or type, or `at` is naive.
-    """
-    inserted = 0
-    for batch in _batches(rows):
-        clean: list[dict[str, Any]] = []
-        for row in batch:
-            if not row.get("lead_id") or not row.get("type"):
-                raise ValueError(f"an event needs lead_id, at and type: {row!r}")
-            _aware(row.get("at"), "at")
-            item = {k: row.get(k) for k in _EVENT_COLUMNS}
-            item["lead_id"] = str(item["lead_id"])
-            item["source_key"] = str(row.get("source_key") or event_key(row))
-            clean.append(item)
-        stmt = _insert(conn, events, "source_key")
-        if stmt is not None:
-            stmt = stmt.on_conflict_do_nothing(index_elements=[events.c.source_key])
-            inserted += _written(conn, stmt, events.c.event_id, clean)
-            continue
-        keys = [r["source_key"] for r in clean]
-        existing = set(
-            conn.execute(select(events.c.source_key).where(events.c.source_key.in_(keys))).scalars()
-        )
-        fresh: dict[str, dict[str, Any]] = {}
-        for item in clean:
-            if item["source_key"] not in existing:
-                fresh.setdefault(item["source_key"], item)
-        if fresh:
-            conn.execute(events.insert(), list(fresh.values()))
-        inserted += len(fresh)
-    return inserted
