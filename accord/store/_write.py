@@ -12,8 +12,9 @@ and SQLAlchemy does no work per row:
   ``INSERT … SELECT … ON CONFLICT``, where the table's types check every value;
 * any other dialect: SQLAlchemy Core statements.
 
-A driver error comes out as SQLAlchemy's exception (`sqlalchemy.exc.DataError`,
-`IntegrityError`, …), as it does from any statement.
+Call the writers inside a transaction (`Store.write`): the PostgreSQL staging table
+lives as long as it. A driver error comes out as SQLAlchemy's exception
+(`sqlalchemy.exc.DataError`, `IntegrityError`, …), as it does from any statement.
 """
 
 from __future__ import annotations
