@@ -3,6 +3,7 @@
 - `ago(seconds)`: "3 minutes ago", "just now", "2 days ago".
 - `freshness(snap, now, ...)`: the freshness line, live or time travelling, with
   events stamped in the future flagged (never called the newest event).
+- `relationship(ws, on)`: the relationship's band from the latest assessment.
 - `fit_row(parts, width)`: which text of each header part to show on one row, so a row
   never runs off the screen: long forms first, then short forms, then parts dropped, in
   the row's order of priority.
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
+from accord.domain.workspace import Workspace, maturity
 from tui.data import Snapshot
 from tui.logic import format_clock, format_moment
 
@@ -108,3 +110,17 @@ def fit_row(parts: Sequence[Part], width: int) -> dict[str, str]:
         if p.keep < 9:
             shown[p.key] = ""
     return shown
+
+
+def relationship(ws: Workspace, on: dt.date) -> tuple[str, str]:
+    """The relationship's band from the latest assessment on or before `on` (issue 14):
+    ("relationship: Aligned (71)", "Aligned"), or two empty strings without one."""
+    rounds = [a for a in ws.assessments.values() if a.date <= on]
+    if not rounds:
+        return "", ""
+    latest = max(rounds, key=lambda a: (a.date, a.id))
+    score, stage = maturity(ws, latest).get("combined", (None, None))
+    if score is None or stage is None:
+        return "", ""
+    band = stage.capitalize()
+    return f"relationship: {band} ({score})", band

@@ -20,7 +20,7 @@ from textual.events import Resize
 from textual.widgets import Footer, Static
 
 from tui.asof import WORKING_TREE, agreements_at
-from tui.headline import freshness
+from tui.headline import freshness, relationship
 from tui.live import agreement_stamp, error_line
 from tui.logic import cycle_period, describe_period, format_moment
 from tui.messages import (
@@ -145,6 +145,7 @@ class MainScreen(LiveScreen):
         else:
             header.show("asof", f"as of {format_moment(as_of, tz)} (live)", "")
         header.show("filter", f"filter: {self.query_text}" if self.query_text else "")
+        header.show("band", *relationship(app.ws, as_of.astimezone(tz).date()))
         label = app.agreements
         short = label.replace("agreements as committed ", "as committed ")
         header.show("agreements", label, "" if label == WORKING_TREE else short)

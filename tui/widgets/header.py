@@ -12,12 +12,12 @@ from tui.headline import Part, fit_row
 from tui.logic import clip
 
 ROWS: tuple[tuple[tuple[str, int], ...], ...] = (
-    (("title", 3), ("asof", 9), ("period", 2), ("filter", 8)),
+    (("title", 3), ("asof", 9), ("period", 2), ("filter", 8), ("band", 1)),
     (("state", 9), ("freshness", 5), ("agreements", 4)),
 )
 """The parts of each row with how long each keeps its long form (`tui.headline.Part`):
-at 80 columns the period and the agreements shorten first; the state and the instant
-judged stay."""
+at 80 columns the relationship's band, the period and the agreements shorten first;
+the state and the instant judged stay."""
 
 
 class StatusHeader(Vertical):
@@ -38,6 +38,7 @@ class StatusHeader(Vertical):
             yield Label("", id="asof")
             yield Label("", id="period")
             yield Label("", id="filter")
+            yield Label("", id="band")
         with Horizontal(classes="header-row"):
             yield Label("", id="state")
             yield Label("", id="freshness")
