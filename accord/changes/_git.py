@@ -14,13 +14,11 @@ another user).
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from accord.domain.errors import HistoryError
+from accord.history import run_git
 from accord.loading import MAX_BYTES
 from accord.loading.validate import read_agreement_files
 
@@ -58,43 +56,15 @@ class UnknownRevision(HistoryError):
     """A revision the user named does not exist in the repository."""
 
 
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(LC_ALL="C", GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat")
-    return env
-
-
 def git(root: Path, *args: str, check: bool = True, stdin: bytes | None = None) -> bytes:
-    """Run git in `root`; its standard output.
+    """Run git in `root` (`accord.history.run_git`); its standard output, or nothing when
+    it failed and `check` is off.
 
     Raises:
         HistoryError: git is missing, or (with `check`) it failed.
     """
-    command = ["git", "-c", "core.quotepath=off", "-C", str(root), "--literal-pathspecs", *args]
-    try:
-        proc = subprocess.run(command, input=stdin, capture_output=True, env=_env(), check=False)
-    except FileNotFoundError:
-        raise HistoryError("git is not installed (or not on PATH)") from None
-    except OSError as exc:
-        raise HistoryError(f"git could not be run: {exc}") from None
-    if check and proc.returncode != 0:
-        raise HistoryError(_explain(root, proc.stderr))
+    proc = run_git(root, *args, check=check, stdin=stdin)
     return proc.stdout if proc.returncode == 0 else b""
-
-
-def _explain(root: Path, stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    if "dubious ownership" in text:
-        where = str(root.resolve())
-        return (
-            f"git refuses to read {where}: the repository belongs to another user "
-            '("dubious ownership"). If you trust it, run: '
-            f"git config --global --add safe.directory {shlex.quote(where)}"
-        )
-    if "not a git repository" in text:
-        return f"{root} is not in a git repository"
-    lines = [line for line in text.splitlines() if line.strip()]
-    return f"git failed: {lines[0] if lines else 'unknown error'}"
 
 
 def _commit(root: Path, rev: str) -> str | None:

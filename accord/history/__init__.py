@@ -45,6 +45,7 @@ from accord.history._commits import (
     pr_url,
 )
 from accord.history._entities import entity_history, files_at, uncommitted_files
+from accord.history._git import run_git
 from accord.history.diff import EntityKey, FieldChange
 
 __all__ = [
@@ -59,5 +60,6 @@ __all__ = [
     "parse_pr",
     "parse_title",
     "pr_url",
+    "run_git",
     "uncommitted_files",
 ]

@@ -42,10 +42,15 @@ def _command(root: Path, args: Sequence[str]) -> list[str]:
     return ["git", "-c", "core.quotepath=off", "-C", str(root), "--literal-pathspecs", *args]
 
 
-def run_git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in `root`; raise `HistoryError` (with a fix when known) if it fails."""
+def run_git(
+    root: Path, *args: str, check: bool = True, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `root` (with `stdin` as its input); raise `HistoryError` (with a fix
+    when known) if git is missing or, with `check`, fails."""
     try:
-        proc = subprocess.run(_command(root, args), capture_output=True, env=_env(), check=False)
+        proc = subprocess.run(
+            _command(root, args), input=stdin, capture_output=True, env=_env(), check=False
+        )
     except FileNotFoundError:
         raise HistoryError("git is not installed (or not on PATH)") from None
     except OSError as exc:

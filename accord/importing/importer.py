@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -46,6 +44,7 @@ from accord.importing._reading import (
 )
 from accord.importing._rows import FUTURE_SLACK, Checked, RowChecker, parse_time
 from accord.importing.mappings import PLAIN, Mapping
+from accord.store import collector_paused
 
 if TYPE_CHECKING:
     from accord.store import Store
@@ -217,27 +216,6 @@ class ImportReport:
         return out
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is imported.
-
-    A row makes no reference cycle: what it allocates is freed by reference counting
-    once its batch is written. But a batch's rows live long enough to be examined by
-    every generation of the collector, over and over, to find nothing, and each full
-    collection also goes over every other object of the process (the modules, the
-    workspace): a fifth of the import's time at 700,000 rows. The collector is enabled
-    again afterwards unless it was off already (`accord.metrics` reads large results
-    the same way).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def import_file(
     ws: Workspace,
     path: Path,
@@ -267,7 +245,7 @@ def import_file(
             line the import stopped and how many rows before it are stored.
     """
     file = name or str(path)
-    with _collector_paused(), open_text(path) as fh:
+    with collector_paused(), open_text(path) as fh:
         lines = decoded_lines(fh, file, progress)
         source = _json_rows(lines, file) if is_jsonl(path) else _csv_rows(lines, file)
         layout = resolve_layout(source.header, mapping, ws, file, loose=is_jsonl(path))

@@ -17,12 +17,12 @@ from accord.domain.calendar import elapsed_fraction
 from accord.domain.measures import Row, Value
 from accord.domain.workspace import Workspace
 from accord.metrics import _sql
-from accord.metrics._fetch import collector_paused, fetch_all, utc_times
+from accord.metrics._fetch import fetch_all, utc_times
 from accord.metrics._results import CommitmentResult, Period
 from accord.metrics._scope import window_of
 from accord.metrics._state import State
 from accord.metrics._status import decide, has_pace, project
-from accord.store import events
+from accord.store import collector_paused, events
 
 _T = TypeVar("_T")
 

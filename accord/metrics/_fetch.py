@@ -13,12 +13,12 @@ PostgreSQL).
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Executable, exc
+
+from accord.store import collector_paused
 
 RAW_DRIVERS = frozenset({("sqlite", "pysqlite"), ("postgresql", "psycopg")})
 """(dialect, driver) pairs whose rows are read straight from the DB-API cursor: their
@@ -28,25 +28,6 @@ come through SQLAlchemy, typed."""
 _NAIVE_EPOCH = dt.datetime(1970, 1, 1)
 _UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _parse = dt.datetime.fromisoformat
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large result is read and turned into
-    rows.
-
-    The rows are acyclic tuples, but tens of thousands of new ones set off collections
-    (each generation-2 pass goes over every object in the process) that find nothing:
-    30 ms of the 75,000-lead cohort at 300,000 leads. The collector is enabled again
-    afterwards unless it was off already.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def fetch_all(conn: Connection, stmt: Executable) -> Sequence[Sequence[Any]]:

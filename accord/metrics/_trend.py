@@ -35,10 +35,10 @@ from sqlalchemy import Connection, func, select
 from accord.domain.workspace import CommitmentRef, Workspace
 from accord.metrics import _sql
 from accord.metrics._calc import Calc
-from accord.metrics._fetch import collector_paused, fetch_all, utc_times
+from accord.metrics._fetch import fetch_all, utc_times
 from accord.metrics._scope import window_of
 from accord.metrics._state import new_state
-from accord.store import events
+from accord.store import collector_paused, events
 
 
 def _first_lead(row: tuple[dt.datetime, dt.datetime | None, str]) -> tuple[dt.datetime, str]:

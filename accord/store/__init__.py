@@ -22,6 +22,7 @@ Every failure of the database (unreachable, missing file, locked, corrupt) is a
 """
 
 from accord.domain.settings import ENV_STORE, store_url
+from accord.store._bulk import collector_paused
 from accord.store._info import StoreInfo, store_info
 from accord.store._schema import UtcDateTime, events, leads, metadata
 from accord.store._store import Store, open_store, tune_for_reading
@@ -34,6 +35,7 @@ __all__ = [
     "UtcDateTime",
     "add_events",
     "add_leads",
+    "collector_paused",
     "event_key",
     "events",
     "known_leads",

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Dialect
 from accord.domain import model as m
 from accord.domain.errors import StoreError
 from accord.metrics import _fetch, _sql, evaluate
-from accord.store import Store, UtcDateTime
+from accord.store import Store, UtcDateTime, collector_paused
 
 AT = ams(2026, 11, 20, 12)
 
@@ -98,12 +98,12 @@ def test_text_that_is_no_time_fails_as_in_the_store(values: list[str]) -> None:
 
 def test_the_collector_is_paused_and_restored() -> None:
     assert gc.isenabled()
-    with _fetch.collector_paused():
+    with collector_paused():
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        with _fetch.collector_paused():
+        with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()  # off before: left off
     finally:
