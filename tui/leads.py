@@ -1,7 +1,7 @@
 """What the dashboard reads from the store beyond the metric engine.
 
 - `lead_names(store, ids)` reads the ``leads.attributes`` of the listed leads and
-  gives each the first of `NAME_KEYS` it has (a company, else a person's name), so
+  gives each its name (`accord.metrics.lead_name`: a company, else a person's name), so
   the attention list shows "Blue Retail" beside ``sim-7-001818``.
 - `events_around(store, when)`: the newest event at or before an instant, and the
   events stamped after it (asked only when the store's newest event is later: in live
@@ -11,39 +11,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
-NAME_KEYS = (
-    "company",
-    "company_name",
-    "account",
-    "account_name",
-    "organisation",
-    "organization",
-    "name",
-    "lead_name",
-    "contact_name",
-)
-"""Attribute keys that name a lead, in order of preference."""
-
-
-def name_of(attributes: Any) -> str | None:
-    """The name in a lead's attributes (a JSON object, or its text), if any."""
-    if isinstance(attributes, str):
-        try:
-            attributes = json.loads(attributes)
-        except ValueError:
-            return None
-    if not isinstance(attributes, Mapping):
-        return None
-    lowered = {str(k).lower(): v for k, v in attributes.items()}
-    for key in NAME_KEYS:
-        value = lowered.get(key)
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
-    return None
+from accord.metrics import lead_name
 
 
 def lead_names(store: Any, ids: Iterable[str]) -> dict[str, str]:
@@ -62,7 +33,7 @@ def lead_names(store: Any, ids: Iterable[str]) -> dict[str, str]:
                 select(leads.c.lead_id, leads.c.attributes).where(leads.c.lead_id.in_(chunk))
             )
             for lead_id, attributes in rows:
-                name = name_of(attributes)
+                name = lead_name(attributes)
                 if name is not None:
                     out[str(lead_id)] = name
     return out

@@ -41,7 +41,7 @@ from accord.alerts._words import AlertWords
 from accord.domain import model as m
 from accord.domain.clock import Clock, system_now
 from accord.domain.workspace import Workspace
-from accord.metrics import Evaluator
+from accord.metrics import Evaluator, lead_name
 from accord.store import Store, leads
 
 LEASE = dt.timedelta(minutes=10)
@@ -49,7 +49,6 @@ LEASE = dt.timedelta(minutes=10)
 ZERO = dt.timedelta(0)
 FULL_EVERY = 30
 """Ticks between full evaluations (lead rows edited in place are seen by a full one)."""
-_COMPANY_KEYS = ("company", "company_name", "account", "name")
 
 
 @dataclass(frozen=True)
@@ -221,7 +220,7 @@ class Watcher:
                     )
                 )
                 for r in rows:
-                    out[r.lead_id] = LeadInfo(r.owner, r.hot, _company(r.attributes))
+                    out[r.lead_id] = LeadInfo(r.owner, r.hot, lead_name(r.attributes))
         return out
 
 
@@ -233,13 +232,3 @@ def _plain(message: dict[str, Any]) -> str:
         return str(message.get("text", ""))
     links = re.findall(r"<(https?://[^|>]+)\|", str(message.get("text", "")))
     return f"{text} {links[0]}" if links else text
-
-
-def _company(attributes: Any) -> str | None:
-    if not isinstance(attributes, dict):
-        return None
-    for key in _COMPANY_KEYS:
-        value = attributes.get(key)
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
-    return None

@@ -17,7 +17,14 @@ percentile is applied.
 
 from accord.metrics._asof import workspace_at
 from accord.metrics._engine import Evaluator
-from accord.metrics._lead import LeadEvent, LeadStory, LeadVerdict, lead_story, story_lines
+from accord.metrics._lead import (
+    LeadEvent,
+    LeadStory,
+    LeadVerdict,
+    lead_name,
+    lead_story,
+    story_lines,
+)
 from accord.metrics._queries import attention, evaluate, funnel, trend
 from accord.metrics._results import (
     SEVERITY,
@@ -51,6 +58,7 @@ __all__ = [
     "evaluate",
     "funnel",
     "in_force",
+    "lead_name",
     "lead_story",
     "measured",
     "resolve_at",

@@ -84,20 +84,41 @@ class LeadStory:
 
     @property
     def name(self) -> str | None:
-        """The company or lead name from the attributes, if any."""
-        attributes = self.row.get("attributes")
-        if isinstance(attributes, str):
-            try:
-                attributes = json.loads(attributes)
-            except ValueError:
-                return None
-        if not isinstance(attributes, Mapping):
+        """The company or lead name from the attributes, if any (`lead_name`)."""
+        return lead_name(self.row.get("attributes"))
+
+
+NAME_KEYS = (
+    "company",
+    "company_name",
+    "account",
+    "account_name",
+    "organisation",
+    "organization",
+    "name",
+    "lead_name",
+    "contact_name",
+)
+"""Attribute keys that name a lead, in order of preference (any case)."""
+
+
+def lead_name(attributes: Any) -> str | None:
+    """The name in a lead's attributes (a JSON object, or its text): the first of
+    `NAME_KEYS` it has, white space collapsed — what the dashboard, a lead's story and
+    the alerts call a lead beside its id."""
+    if isinstance(attributes, str):
+        try:
+            attributes = json.loads(attributes)
+        except ValueError:
             return None
-        for key in ("company", "company_name", "account", "name", "lead_name", "contact_name"):
-            value = attributes.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
+    if not isinstance(attributes, Mapping):
         return None
+    lowered = {str(k).lower(): v for k, v in attributes.items()}
+    for key in NAME_KEYS:
+        value = lowered.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
 
 
 def lead_story(
